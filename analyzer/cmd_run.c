@@ -1,0 +1,493 @@
+/* `edra run SPEC --out DIR [--sign KEY.pem]`: the main job. Assess the data as they stand,
+ * search, write the released data and the determination report (PDF, charts, XLSX, JSON),
+ * list every artifact with its SHA-256 in a manifest and sign it. Everything is written
+ * into a temporary sibling folder that is renamed to DIR at the end, so a run that fails
+ * or is killed leaves no partial DIR. */
+#define _XOPEN_SOURCE 700
+#include <config.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../report/charts.h"
+#include "../report/json.h"
+#include "../report/manifest.h"
+#include "../report/pdf.h"
+#include "../report/run.h"
+#include "../report/sign.h"
+#include "../report/summary.h"
+#include "../report/xlsx.h"
+#include "commands.h"
+#include "job.h"
+#include "release.h"
+
+const edra_cli_option edra_run_options[] = {
+    {"out", 'o', "DIR", "the report folder to write (replaced if it holds an earlier report)"},
+    {"sign", 's', "KEY.pem", "sign the manifest with this Ed25519 private key (mode 0600)"},
+    {"no-data", 0, NULL, "do not write released.csv into DIR"},
+    {"threads", 't', "N", "check up to N lattice nodes in parallel (default 1)"},
+    {"paper", 0, "a4|letter", "page size of report.pdf (default a4)"},
+    {"json", 'j', "FILE", "also write result.json to FILE ('-' = stdout, then no summary)"},
+    {"quiet", 'q', NULL, "print no summary"},
+    {NULL, 0, NULL, NULL},
+};
+
+typedef struct {
+    const char *out_dir, *key_path, *threads, *paper, *json_path;
+    int no_data, quiet;
+} run_args;
+
+static int on_option(const char *name, const char *arg, void *state)
+{
+    run_args *a = state;
+    if (strcmp(name, "out") == 0)
+        a->out_dir = arg;
+    else if (strcmp(name, "sign") == 0)
+        a->key_path = arg;
+    else if (strcmp(name, "no-data") == 0)
+        a->no_data = 1;
+    else if (strcmp(name, "threads") == 0)
+        a->threads = arg;
+    else if (strcmp(name, "paper") == 0)
+        a->paper = arg;
+    else if (strcmp(name, "json") == 0)
+        a->json_path = arg;
+    else if (strcmp(name, "quiet") == 0)
+        a->quiet = 1;
+    return 0;
+}
+
+/* The report's date: SOURCE_DATE_EPOCH when set (reproducible builds' convention), else now. */
+static int report_time(char iso[32], edra_error *err)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    time_t t = time(NULL);
+    if (epoch && *epoch) {
+        char *end = NULL;
+        errno = 0;
+        long long v = strtoll(epoch, &end, 10);
+        if (errno || *end || v < 0 || v > 253402300799LL)
+            return edra_error_set(err, EDRA_EUSAGE, "SOURCE_DATE_EPOCH='%s' is not a time in seconds", epoch);
+        t = (time_t)v;
+    }
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(iso, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return 0;
+}
+
+/* A determination ID: the date and 64 random bits. */
+static int make_run_id(char id[40], const char *iso, edra_error *err)
+{
+    unsigned char bytes[8];
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(bytes, 1, sizeof bytes, f) != sizeof bytes) {
+        if (f)
+            fclose(f);
+        return edra_error_set(err, EDRA_EIO, "/dev/urandom: cannot read");
+    }
+    fclose(f);
+    snprintf(id, 40, "ED-%.4s%.2s%.2s-%02x%02x%02x%02x%02x%02x%02x%02x", iso, iso + 5, iso + 8,
+             bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
+    return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)type;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *type_name(edra_attr_type t)
+{
+    switch (t) {
+    case EDRA_TYPE_INTEGER:
+        return "integer";
+    case EDRA_TYPE_DECIMAL:
+        return "decimal";
+    case EDRA_TYPE_DATE:
+        return "date";
+    case EDRA_TYPE_ORDINAL:
+        return "ordinal";
+    default:
+        return "string";
+    }
+}
+
+static void describe_hierarchy(char *buf, size_t size, const edra_spec_hierarchy *h)
+{
+    switch (h->kind) {
+    case EDRA_HIER_FILE: {
+        const char *slash = strrchr(h->path, '/');
+        snprintf(buf, size, "file %s", slash ? slash + 1 : h->path);
+        break;
+    }
+    case EDRA_HIER_MASK:
+        snprintf(buf, size, "mask %d characters from the %s", h->mask_chars, h->mask_from_left ? "left" : "right");
+        break;
+    case EDRA_HIER_INTERVALS: {
+        int n = snprintf(buf, size, "intervals");
+        for (size_t i = 0; i < h->n_widths && n > 0 && (size_t)n < size; i++)
+            n += snprintf(buf + n, size - (size_t)n, "%s %g", i ? "," : "", h->widths[i]);
+        break;
+    }
+    case EDRA_HIER_DATE:
+        snprintf(buf, size, "date levels (%zu)", h->n_date_levels);
+        break;
+    case EDRA_HIER_ORDER:
+        snprintf(buf, size, "ordered groups (%zu levels)", h->n_groups);
+        break;
+    default:
+        snprintf(buf, size, "value, then *");
+    }
+}
+
+/* Strings the report run borrows, owned here. */
+typedef struct {
+    const char **qi_types, **sa_types, **qi_sources, **dropped;
+    char (*source_text)[96];
+    edra_report_node *nodes;
+    char population_source[96];
+} run_strings;
+
+static void run_strings_clear(run_strings *s)
+{
+    free(s->qi_types);
+    free(s->sa_types);
+    free(s->qi_sources);
+    free(s->dropped);
+    free(s->source_text);
+    free(s->nodes);
+}
+
+static int fill_run(edra_report_run *run, run_strings *s, const edra_job *job, const char *run_id,
+                    const char *created, const char *fingerprint)
+{
+    const edra_spec *spec = job->p->spec;
+    const edra_microdata *md = job->p->md;
+    const edra_search_result *r = &job->result;
+    size_t n_qi = md->n_qi, n_sa = md->n_sa;
+    memset(run, 0, sizeof *run);
+    s->qi_types = calloc(n_qi + 1, sizeof *s->qi_types);
+    s->sa_types = calloc(n_sa + 1, sizeof *s->sa_types);
+    s->qi_sources = calloc(n_qi + 1, sizeof *s->qi_sources);
+    s->source_text = calloc(n_qi + 1, sizeof *s->source_text);
+    s->dropped = calloc(spec->n_attrs + 1, sizeof *s->dropped);
+    s->nodes = calloc(r->n_nodes + 1, sizeof *s->nodes);
+    if (!s->qi_types || !s->sa_types || !s->qi_sources || !s->source_text || !s->dropped || !s->nodes)
+        return EDRA_ENOMEM;
+    for (size_t d = 0; d < n_qi; d++) {
+        const edra_spec_attr *a = edra_dataset_qi_attr(job->p->data, d);
+        s->qi_types[d] = type_name(a->type);
+        describe_hierarchy(s->source_text[d], sizeof s->source_text[d], &a->hierarchy);
+        s->qi_sources[d] = s->source_text[d];
+    }
+    for (size_t i = 0; i < n_sa; i++)
+        s->sa_types[i] = type_name(edra_dataset_sa_attr(job->p->data, i)->type);
+    for (size_t i = 0; i < spec->n_attrs; i++)
+        if (spec->attrs[i].role == EDRA_ROLE_IDENTIFIER)
+            s->dropped[run->n_dropped++] = spec->attrs[i].name;
+    for (size_t i = 0; i < r->n_nodes; i++)
+        s->nodes[i] = (edra_report_node){r->nodes[i].levels, r->nodes[i].meets, r->nodes[i].loss,
+                                         r->nodes[i].suppressed};
+    switch (spec->pop_kind) {
+    case EDRA_POP_SIZE:
+        snprintf(s->population_source, sizeof s->population_source, "size given in the spec");
+        break;
+    case EDRA_POP_FRACTION:
+        snprintf(s->population_source, sizeof s->population_source, "sampling fraction %g", spec->pop_fraction);
+        break;
+    case EDRA_POP_REGION:
+        snprintf(s->population_source, sizeof s->population_source, "region %s", spec->pop_region);
+        break;
+    default:
+        s->population_source[0] = '\0';
+    }
+    run->ctx = &job->ctx;
+    run->before = &job->before;
+    run->after = r->found ? &job->node.figures : NULL;
+    run->searched = 1;
+    run->metric_name = edra_loss_metric_name(job->metric);
+    run->loss = r->loss;
+    run->loss_per_qi = job->node.per_qi;
+    run->n_nodes = r->n_nodes;
+    run->nodes = s->nodes;
+    run->lattice_size = r->lattice_nodes;
+    run->found = r->found;
+    run->exhaustive = r->exhaustive;
+    run->proven_optimal = r->proven_optimal;
+    run->timed_out = r->timed_out;
+    run->coverage = r->coverage;
+    run->search_seconds = r->seconds;
+    run->run_id = run_id;
+    run->created_iso = created;
+    run->signer_fingerprint = fingerprint;
+    run->spec_text = spec->text;
+    run->title = spec->report_title;
+    run->organisation = spec->report_organisation;
+    run->dataset = spec->report_dataset;
+    run->recipient = spec->report_recipient;
+    run->expert = spec->report_expert;
+    run->credentials = spec->report_credentials;
+    run->validity = spec->report_validity;
+    run->n_controls = spec->n_controls;
+    run->controls = (const char *const *)spec->report_controls;
+    run->n_triggers = spec->n_triggers;
+    run->triggers = (const char *const *)spec->report_triggers;
+    run->qi_types = s->qi_types;
+    run->sa_types = s->sa_types;
+    run->qi_hierarchy_sources = s->qi_sources;
+    run->dropped = s->dropped;
+    run->population_source = s->population_source[0] ? s->population_source : NULL;
+    return 0;
+}
+
+static json_t *result_json(const edra_job *job, const char *run_id, const char *created,
+                           const char *fingerprint)
+{
+    json_t *root = json_object();
+    json_t *ctx = edra_json_context(&job->ctx), *before = edra_json_figures(&job->before, &job->ctx);
+    json_t *after = edra_json_figures(&job->node.figures, &job->ctx), *search = edra_job_search_json(job);
+    if (!root || !ctx || !before || !after || !search) {
+        json_decref(root);
+        json_decref(ctx);
+        json_decref(before);
+        json_decref(after);
+        json_decref(search);
+        return NULL;
+    }
+    json_object_set_new(root, "run_id", json_string(run_id));
+    json_object_set_new(root, "created", json_string(created));
+    json_object_set_new(root, "signer_fingerprint", fingerprint ? json_string(fingerprint) : json_null());
+    json_object_set_new(root, "context", ctx);
+    json_object_set_new(root, "before", before);
+    json_object_set_new(root, job->result.found ? "figures" : "closest_figures", after);
+    json_object_set_new(root, "search", search);
+    json_object_set_new(root, "targets_met",
+                        json_boolean(job->result.found && job->node.figures.targets_met));
+    return root;
+}
+
+static int path_join(char *out, size_t size, const char *dir, const char *name, edra_error *err)
+{
+    if ((size_t)snprintf(out, size, "%s/%s", dir, name) >= size)
+        return edra_error_set(err, EDRA_EUSAGE, "%s: path too long", dir);
+    return 0;
+}
+
+/* Writes every artifact into dir and lists it in the manifest. */
+static int write_artifacts(const char *dir, edra_manifest *m, const edra_job *job,
+                           const edra_report_run *run, const run_args *args, json_t *result,
+                           edra_error *err)
+{
+    char path[4096];
+    int rc;
+    if (job->result.found && !args->no_data) {
+        edra_release_stats stats;
+        if ((rc = path_join(path, sizeof path, dir, "released.csv", err)) < 0 ||
+            (rc = edra_release_write(path, job->p->spec, job->node.classes, job->node.suppress,
+                                     &stats, err)) < 0 ||
+            (rc = edra_manifest_add(m, "released.csv", "data", err)) < 0)
+            return rc;
+    }
+    if ((rc = path_join(path, sizeof path, dir, "result.json", err)) < 0 ||
+        (rc = edra_json_write(path, result, err)) < 0 ||
+        (rc = edra_manifest_add(m, "result.json", "result", err)) < 0)
+        return rc;
+    edra_paper paper = args->paper && strcmp(args->paper, "letter") == 0 ? EDRA_PAPER_LETTER : EDRA_PAPER_A4;
+    if ((rc = path_join(path, sizeof path, dir, "report.pdf", err)) < 0 ||
+        (rc = edra_pdf_write(path, run, paper, err)) < 0 ||
+        (rc = edra_manifest_add(m, "report.pdf", "report", err)) < 0)
+        return rc;
+    if ((rc = path_join(path, sizeof path, dir, "report.xlsx", err)) < 0 ||
+        (rc = edra_xlsx_write(path, run, err)) < 0 ||
+        (rc = edra_manifest_add(m, "report.xlsx", "workbook", err)) < 0)
+        return rc;
+    if ((rc = path_join(path, sizeof path, dir, "charts", err)) < 0)
+        return rc;
+    if (mkdir(path, 0755) < 0)
+        return edra_error_set(err, EDRA_EIO, "%s: %s", path, strerror(errno));
+    if ((rc = edra_charts_write_all(path, run, err)) < 0)
+        return rc;
+    for (int k = 0; k < EDRA_CHARTS; k++) {
+        if (!edra_chart_available((edra_chart_kind)k, run))
+            continue;
+        const char *exts[] = {"png", "svg"};
+        for (int e = 0; e < 2; e++) {
+            char rel[128];
+            snprintf(rel, sizeof rel, "charts/%s.%s", edra_chart_name((edra_chart_kind)k), exts[e]);
+            if ((rc = edra_manifest_add(m, rel, "chart", err)) < 0)
+                return rc;
+        }
+    }
+    if ((rc = edra_manifest_add_external(m, job->p->spec->data_path, "data", "input",
+                                         job->ctx.data_sha256, err)) < 0 ||
+        (rc = edra_manifest_add_external(m, job->p->spec->path, "spec", "spec", job->spec_sha, err)) < 0)
+        return rc;
+    return 0;
+}
+
+/* Moves the finished temporary folder to out_dir. An earlier report there (it holds a
+ * MANIFEST.json) is replaced; any other existing, non-empty folder is refused. */
+static int publish(const char *tmp_dir, const char *out_dir, edra_error *err)
+{
+    struct stat st;
+    char manifest[4096], old[4200];
+    if (lstat(out_dir, &st) < 0) {
+        if (errno != ENOENT)
+            return edra_error_set(err, EDRA_EIO, "%s: %s", out_dir, strerror(errno));
+    } else if (S_ISDIR(st.st_mode) && rmdir(out_dir) == 0) {
+        /* was empty */
+    } else {
+        snprintf(manifest, sizeof manifest, "%s/%s", out_dir, EDRA_MANIFEST_NAME);
+        if (!S_ISDIR(st.st_mode) || access(manifest, F_OK) != 0)
+            return edra_error_set(err, EDRA_EUSAGE,
+                                  "%s exists and is not an edra report folder: choose another --out",
+                                  out_dir);
+        snprintf(old, sizeof old, "%s.old-%ld", out_dir, (long)getpid());
+        if (rename(out_dir, old) < 0)
+            return edra_error_set(err, EDRA_EIO, "%s: %s", out_dir, strerror(errno));
+        if (rename(tmp_dir, out_dir) < 0) {
+            int saved = errno;
+            rename(old, out_dir);
+            return edra_error_set(err, EDRA_EIO, "%s: %s", out_dir, strerror(saved));
+        }
+        remove_tree(old);
+        return 0;
+    }
+    if (rename(tmp_dir, out_dir) < 0)
+        return edra_error_set(err, EDRA_EIO, "%s: %s", out_dir, strerror(errno));
+    return 0;
+}
+
+static int make_tmp_dir(char *out, size_t size, const char *out_dir, edra_error *err)
+{
+    char *copy = strdup(out_dir);
+    if (!copy)
+        return edra_error_set(err, EDRA_ENOMEM, "out of memory");
+    size_t len = strlen(copy);
+    while (len > 1 && copy[len - 1] == '/')
+        copy[--len] = '\0';
+    char *slash = strrchr(copy, '/');
+    const char *parent = slash ? (slash == copy ? "/" : copy) : ".";
+    const char *base = slash ? slash + 1 : copy;
+    if (slash && slash != copy)
+        *slash = '\0';
+    int n = snprintf(out, size, "%s/.%s.tmp-XXXXXX", parent, base);
+    free(copy);
+    if (n < 0 || (size_t)n >= size)
+        return edra_error_set(err, EDRA_EUSAGE, "%s: path too long", out_dir);
+    if (!mkdtemp(out))
+        return edra_error_set(err, EDRA_EIO, "%s: cannot create a folder beside it: %s", out_dir,
+                              strerror(errno));
+    chmod(out, 0755);
+    return 0;
+}
+
+int edra_cmd_run(int argc, char **argv)
+{
+    run_args args;
+    edra_error err = {0};
+    edra_job job;
+    edra_report_run run;
+    run_strings strings;
+    edra_manifest *manifest = NULL;
+    EVP_PKEY *key = NULL;
+    json_t *result = NULL;
+    char created[32], run_id[40], fingerprint[EDRA_FINGERPRINT_HEX], tmp_dir[4096] = "";
+    int exit_code, rc, threads = 1;
+
+    memset(&args, 0, sizeof args);
+    memset(&job, 0, sizeof job);
+    memset(&strings, 0, sizeof strings);
+    int first = edra_cli_parse(edra_cli_find("run"), argc, argv, on_option, &args);
+    if (first == -2)
+        return EDRA_EXIT_OK;
+    if (first < 0)
+        return EDRA_EXIT_INPUT;
+    if (argc - first != 1 || !args.out_dir) {
+        fprintf(stderr, "edra run: expected one SPEC file and --out DIR (see 'edra help run')\n");
+        return EDRA_EXIT_INPUT;
+    }
+    if (args.paper && strcmp(args.paper, "a4") != 0 && strcmp(args.paper, "letter") != 0) {
+        rc = edra_error_set(&err, EDRA_EUSAGE, "--paper: '%s' is neither a4 nor letter", args.paper);
+        goto fail;
+    }
+    if (args.threads && (rc = edra_job_parse_threads(args.threads, &threads, &err)) < 0)
+        goto fail;
+    /* The key first: a run that cannot be signed should fail before any work. */
+    if (args.key_path && ((rc = edra_key_load_private(&key, args.key_path, &err)) < 0 ||
+                          (rc = edra_key_fingerprint(key, fingerprint, &err)) < 0))
+        goto fail;
+    if ((rc = report_time(created, &err)) < 0 || (rc = make_run_id(run_id, created, &err)) < 0)
+        goto fail;
+    rc = edra_job_run(&job, argv[first], "run", threads, !args.quiet, &err);
+    if (rc < 0)
+        goto fail;
+    if ((rc = fill_run(&run, &strings, &job, run_id, created, key ? fingerprint : NULL)) < 0) {
+        edra_error_set(&err, rc, "out of memory");
+        goto fail;
+    }
+    result = result_json(&job, run_id, created, key ? fingerprint : NULL);
+    if (!result) {
+        rc = edra_error_set(&err, EDRA_ENOMEM, "out of memory writing JSON");
+        goto fail;
+    }
+    if ((rc = make_tmp_dir(tmp_dir, sizeof tmp_dir, args.out_dir, &err)) < 0)
+        goto fail_env;
+    if ((rc = edra_manifest_new(&manifest, tmp_dir, PACKAGE_VERSION, run_id, created, &err)) < 0 ||
+        (rc = write_artifacts(tmp_dir, manifest, &job, &run, &args, result, &err)) < 0 ||
+        (rc = edra_manifest_write(manifest, key, &err)) < 0 ||
+        (rc = publish(tmp_dir, args.out_dir, &err)) < 0)
+        goto fail_env;
+    tmp_dir[0] = '\0';
+
+    int json_on_stdout = args.json_path && strcmp(args.json_path, "-") == 0;
+    if (args.json_path && (rc = edra_json_write(args.json_path, result, &err)) < 0)
+        goto fail_env;
+    if (!args.quiet && !json_on_stdout) {
+        edra_summary_print_source(stdout, &job.ctx);
+        edra_summary_print(stdout, "Data as they stand", &job.before, &job.ctx);
+        edra_job_print_search(stdout, &job);
+        edra_summary_print(stdout, job.result.found ? "Result" : "Closest transformation (targets not met)",
+                           &job.node.figures, &job.ctx);
+        printf("\nDetermination %s written to %s/ (%s)\n", run_id, args.out_dir,
+               key ? "signed" : "UNSIGNED: pass --sign KEY.pem to sign it");
+        if (key)
+            printf("Signer fingerprint %s\n", fingerprint);
+    }
+    exit_code = job.result.found && job.node.figures.targets_met ? EDRA_EXIT_OK : EDRA_EXIT_NOT_MET;
+    goto done;
+fail_env:
+    /* Writing failed: the environment's fault unless the input was at fault. */
+    exit_code = edra_cli_fail(rc, err.msg);
+    if (rc == EDRA_EIO)
+        exit_code = EDRA_EXIT_INTERNAL;
+    goto done;
+fail:
+    exit_code = edra_cli_fail(rc, err.msg);
+done:
+    if (tmp_dir[0])
+        remove_tree(tmp_dir);
+    json_decref(result);
+    edra_manifest_free(manifest);
+    EVP_PKEY_free(key);
+    run_strings_clear(&strings);
+    edra_job_clear(&job);
+    return exit_code;
+}

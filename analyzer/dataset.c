@@ -1,0 +1,767 @@
+/* Loading and encoding of the input: one pass over the rows, interning the used columns'
+ * values into per-column dictionaries and aggregating identical rows into counted tuples;
+ * then each QI's dictionary codes are remapped onto its hierarchy's leaf codes, so every
+ * later computation is integer lookups. */
+#define _POSIX_C_SOURCE 200809L
+#include "dataset.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../report/digest.h"
+#include "builders.h"
+#include "csv.h"
+#include "dict.h"
+#include "hierfile.h"
+
+struct edra_dataset {
+    const edra_spec *spec;
+    const char *source_name;       /* file name for messages */
+    size_t n_qi, n_sa, width;      /* width = n_qi + n_sa codes per tuple */
+    const edra_spec_attr **qi_attr, **sa_attr;
+    const char **qi_names, **sa_names;
+    long *qi_col, *sa_col;         /* source column of each */
+    long count_col;
+    edra_dict **qi_dict, **sa_dict;
+    uint64_t *qi_missing, *sa_missing;
+
+    uint32_t *rows;                /* tuples during loading, row-major [n_tuples][width] */
+    uint64_t *counts;
+    size_t n_tuples, tuples_cap;
+    uint32_t *slots;               /* tuple index + 1, 0 = empty */
+    size_t slots_cap;
+    uint32_t *scratch;             /* codes of the row being added */
+
+    uint32_t **qi_codes, **sa_codes, **sa_rank;
+    edra_hierarchy **qi_hier, **sa_hier;
+    uint32_t *sa_domain;
+    edra_microdata md;
+
+    uint64_t records, source_rows;
+    size_t source_columns;
+    char sha256[65];
+    double load_seconds;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int is_missing(const edra_spec *spec, const char *value, size_t len)
+{
+    for (size_t i = 0; i < spec->n_missing; i++)
+        if (strlen(spec->missing[i]) == len && memcmp(spec->missing[i], value, len) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static int oom(edra_error *err)
+{
+    return edra_error_set(err, EDRA_ENOMEM, "out of memory loading the data");
+}
+
+/* Allocates the per-attribute tables from the spec's roles. */
+static int plan_columns(edra_dataset *ds, edra_error *err)
+{
+    const edra_spec *spec = ds->spec;
+    size_t n = spec->n_attrs ? spec->n_attrs : 1;
+    ds->qi_attr = calloc(n, sizeof *ds->qi_attr);
+    ds->sa_attr = calloc(n, sizeof *ds->sa_attr);
+    ds->qi_names = calloc(n, sizeof *ds->qi_names);
+    ds->sa_names = calloc(n, sizeof *ds->sa_names);
+    ds->qi_col = calloc(n, sizeof *ds->qi_col);
+    ds->sa_col = calloc(n, sizeof *ds->sa_col);
+    ds->qi_dict = calloc(n, sizeof *ds->qi_dict);
+    ds->sa_dict = calloc(n, sizeof *ds->sa_dict);
+    ds->qi_missing = calloc(n, sizeof *ds->qi_missing);
+    ds->sa_missing = calloc(n, sizeof *ds->sa_missing);
+    if (!ds->qi_attr || !ds->sa_attr || !ds->qi_names || !ds->sa_names || !ds->qi_col ||
+        !ds->sa_col || !ds->qi_dict || !ds->sa_dict || !ds->qi_missing || !ds->sa_missing)
+        return oom(err);
+    for (size_t i = 0; i < spec->n_attrs; i++) {
+        const edra_spec_attr *a = &spec->attrs[i];
+        if (a->role == EDRA_ROLE_QUASI) {
+            ds->qi_names[ds->n_qi] = a->name;
+            ds->qi_attr[ds->n_qi++] = a;
+        } else if (a->role == EDRA_ROLE_SENSITIVE) {
+            ds->sa_names[ds->n_sa] = a->name;
+            ds->sa_attr[ds->n_sa++] = a;
+        }
+    }
+    if (ds->n_qi == 0)
+        return edra_error_set(err, EDRA_ESPEC, "%s: no attribute has role quasi", spec->path);
+    if (ds->n_qi > 64)
+        return edra_error_set(err, EDRA_ESPEC, "%s: %zu quasi-identifiers; at most 64 are supported",
+                              spec->path, ds->n_qi);
+    for (size_t d = 0; d < ds->n_qi; d++)
+        if (edra_dict_new(&ds->qi_dict[d], err) < 0)
+            return EDRA_ENOMEM;
+    for (size_t s = 0; s < ds->n_sa; s++)
+        if (edra_dict_new(&ds->sa_dict[s], err) < 0)
+            return EDRA_ENOMEM;
+    ds->width = ds->n_qi + ds->n_sa;
+    ds->scratch = calloc(ds->width, sizeof *ds->scratch);
+    ds->slots_cap = 1024;
+    ds->slots = calloc(ds->slots_cap, sizeof *ds->slots);
+    if (!ds->scratch || !ds->slots)
+        return oom(err);
+    return 0;
+}
+
+/* Finds each spec attribute among the source's column names. */
+static int match_header(edra_dataset *ds, char **names, size_t n_names, edra_error *err)
+{
+    const edra_spec *spec = ds->spec;
+    ds->source_columns = n_names;
+    ds->count_col = -1;
+    for (size_t i = 0; i < spec->n_attrs; i++) {
+        const edra_spec_attr *a = &spec->attrs[i];
+        long found = -1;
+        for (size_t c = 0; c < n_names; c++) {
+            if (strcmp(names[c], a->name) != 0)
+                continue;
+            if (found >= 0)
+                return edra_error_set(err, EDRA_EDATA,
+                                      "%s:1: column '%s' appears twice in the header (columns %ld and %zu)",
+                                      ds->source_name, a->name, found + 1, c + 1);
+            found = (long)c;
+        }
+        if (found < 0)
+            return edra_error_set(err, EDRA_ESPEC, "%s:%zu:%zu: column '%s' is not in %s",
+                                  spec->path, a->line, a->col, a->name, ds->source_name);
+        for (size_t d = 0; d < ds->n_qi; d++)
+            if (ds->qi_attr[d] == a)
+                ds->qi_col[d] = found;
+        for (size_t s = 0; s < ds->n_sa; s++)
+            if (ds->sa_attr[s] == a)
+                ds->sa_col[s] = found;
+    }
+    if (spec->count_column) {
+        for (size_t c = 0; c < n_names; c++)
+            if (strcmp(names[c], spec->count_column) == 0)
+                ds->count_col = (long)c;
+        if (ds->count_col < 0)
+            return edra_error_set(err, EDRA_ESPEC, "%s:%zu:%zu: count column '%s' is not in %s",
+                                  spec->path, spec->data_line, spec->data_col,
+                                  spec->count_column, ds->source_name);
+    }
+    return 0;
+}
+
+static uint64_t hash_codes(const uint32_t *codes, size_t width)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = 0; i < width; i++) {
+        h ^= codes[i];
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    return h;
+}
+
+static int grow_tuple_slots(edra_dataset *ds)
+{
+    size_t cap = ds->slots_cap * 2;
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return EDRA_ENOMEM;
+    for (size_t t = 0; t < ds->n_tuples; t++) {
+        size_t pos = hash_codes(ds->rows + t * ds->width, ds->width) & (cap - 1);
+        while (slots[pos])
+            pos = (pos + 1) & (cap - 1);
+        slots[pos] = (uint32_t)t + 1;
+    }
+    free(ds->slots);
+    ds->slots = slots;
+    ds->slots_cap = cap;
+    return 0;
+}
+
+/* Adds count records carrying the codes in ds->scratch. */
+static int add_tuple(edra_dataset *ds, uint64_t count)
+{
+    size_t width = ds->width;
+    size_t pos = hash_codes(ds->scratch, width) & (ds->slots_cap - 1);
+    for (;;) {
+        uint32_t slot = ds->slots[pos];
+        if (!slot)
+            break;
+        if (memcmp(ds->rows + (size_t)(slot - 1) * width, ds->scratch, width * sizeof(uint32_t)) == 0) {
+            ds->counts[slot - 1] += count;
+            return 0;
+        }
+        pos = (pos + 1) & (ds->slots_cap - 1);
+    }
+    if (ds->n_tuples >= UINT32_MAX - 1)
+        return EDRA_ERANGE;
+    if (ds->n_tuples == ds->tuples_cap) {
+        size_t cap = ds->tuples_cap ? ds->tuples_cap * 2 : 1024;
+        uint32_t *rows = realloc(ds->rows, cap * width * sizeof *rows);
+        if (!rows)
+            return EDRA_ENOMEM;
+        ds->rows = rows;
+        uint64_t *counts = realloc(ds->counts, cap * sizeof *counts);
+        if (!counts)
+            return EDRA_ENOMEM;
+        ds->counts = counts;
+        ds->tuples_cap = cap;
+    }
+    memcpy(ds->rows + ds->n_tuples * width, ds->scratch, width * sizeof(uint32_t));
+    ds->counts[ds->n_tuples] = count;
+    ds->slots[pos] = (uint32_t)ds->n_tuples + 1;
+    ds->n_tuples++;
+    if (2 * ds->n_tuples > ds->slots_cap)
+        return grow_tuple_slots(ds);
+    return 0;
+}
+
+static int parse_count(const char *text, uint64_t *out)
+{
+    char *end = NULL;
+    if (!*text || *text == '-' || *text == '+')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Encodes one source row (fields indexed by source column). */
+static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths, size_t line,
+                   edra_error *err)
+{
+    uint64_t count = 1;
+    ds->source_rows++;
+    if (ds->count_col >= 0 && parse_count(fields[ds->count_col], &count) < 0)
+        return edra_error_set(err, EDRA_EDATA,
+                              "%s:%zu: count column '%s' is not a non-negative integer",
+                              ds->source_name, line, ds->spec->count_column);
+    if (count == 0)
+        return 0;
+    for (size_t d = 0; d < ds->n_qi; d++) {
+        const char *v = fields[ds->qi_col[d]];
+        size_t len = lengths[ds->qi_col[d]];
+        int64_t code = edra_dict_intern(ds->qi_dict[d], v, len, line);
+        if (code < 0)
+            return code == EDRA_ENOMEM ? oom(err)
+                                       : edra_error_set(err, EDRA_ERANGE, "%s: too many distinct values in '%s'",
+                                                        ds->source_name, ds->qi_names[d]);
+        ds->scratch[d] = (uint32_t)code;
+        if (is_missing(ds->spec, v, len))
+            ds->qi_missing[d] += count;
+    }
+    for (size_t s = 0; s < ds->n_sa; s++) {
+        const char *v = fields[ds->sa_col[s]];
+        size_t len = lengths[ds->sa_col[s]];
+        int64_t code = edra_dict_intern(ds->sa_dict[s], v, len, line);
+        if (code < 0)
+            return code == EDRA_ENOMEM ? oom(err)
+                                       : edra_error_set(err, EDRA_ERANGE, "%s: too many distinct values in '%s'",
+                                                        ds->source_name, ds->sa_names[s]);
+        ds->scratch[ds->n_qi + s] = (uint32_t)code;
+        if (is_missing(ds->spec, v, len))
+            ds->sa_missing[s] += count;
+    }
+    if (UINT64_MAX - ds->records < count)
+        return edra_error_set(err, EDRA_ERANGE, "%s:%zu: record count overflows", ds->source_name, line);
+    ds->records += count;
+    int rc = add_tuple(ds, count);
+    if (rc < 0)
+        return rc == EDRA_ENOMEM ? oom(err)
+                                 : edra_error_set(err, rc, "%s: too many distinct rows", ds->source_name);
+    return 0;
+}
+
+static int read_csv(edra_dataset *ds, edra_error *err)
+{
+    edra_csv *csv = NULL;
+    char **fields;
+    size_t *lengths, n_fields;
+    int rc = edra_csv_open(&csv, ds->spec->data_path, ds->spec->delimiter, err);
+    if (rc < 0)
+        return rc;
+    rc = edra_csv_next(csv, &fields, &lengths, &n_fields, err);
+    if (rc == 0)
+        rc = edra_error_set(err, EDRA_EDATA, "%s:1: the file is empty (a header row is required)",
+                            ds->source_name);
+    if (rc < 0)
+        goto done;
+    rc = match_header(ds, fields, n_fields, err);
+    if (rc < 0)
+        goto done;
+    while ((rc = edra_csv_next(csv, &fields, &lengths, &n_fields, err)) == 1) {
+        rc = add_row(ds, fields, lengths, edra_csv_line(csv), err);
+        if (rc < 0)
+            goto done;
+    }
+done:
+    edra_csv_free(csv);
+    return rc;
+}
+
+static char *quote_identifier(const char *name)
+{
+    size_t len = strlen(name), extra = 0;
+    for (size_t i = 0; i < len; i++)
+        extra += name[i] == '"';
+    char *q = malloc(len + extra + 3), *p = q;
+    if (!q)
+        return NULL;
+    *p++ = '"';
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] == '"')
+            *p++ = '"';
+        *p++ = name[i];
+    }
+    *p++ = '"';
+    *p = '\0';
+    return q;
+}
+
+static int read_sqlite(edra_dataset *ds, edra_error *err)
+{
+    const edra_spec *spec = ds->spec;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    char *sql = NULL, **names = NULL, **fields = NULL;
+    size_t *lengths = NULL;
+    int n_cols, rc;
+    if (sqlite3_open_v2(spec->data_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        rc = edra_error_set(err, EDRA_EIO, "%s: %s", spec->data_path,
+                            db ? sqlite3_errmsg(db) : "cannot open");
+        goto done;
+    }
+    if (spec->source == EDRA_SOURCE_SQLITE_TABLE) {
+        char *quoted = quote_identifier(spec->sqlite_table);
+        if (!quoted) {
+            rc = oom(err);
+            goto done;
+        }
+        sql = malloc(strlen(quoted) + 16);
+        if (sql)
+            sprintf(sql, "SELECT * FROM %s", quoted);
+        free(quoted);
+    } else {
+        sql = strdup(spec->sqlite_query);
+    }
+    if (!sql) {
+        rc = oom(err);
+        goto done;
+    }
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = edra_error_set(err, EDRA_EDB, "%s: %s", spec->data_path, sqlite3_errmsg(db));
+        goto done;
+    }
+    n_cols = sqlite3_column_count(stmt);
+    names = calloc(n_cols ? (size_t)n_cols : 1, sizeof *names);
+    fields = calloc(n_cols ? (size_t)n_cols : 1, sizeof *fields);
+    lengths = calloc(n_cols ? (size_t)n_cols : 1, sizeof *lengths);
+    if (!names || !fields || !lengths) {
+        rc = oom(err);
+        goto done;
+    }
+    for (int c = 0; c < n_cols; c++)
+        names[c] = (char *)sqlite3_column_name(stmt, c);
+    rc = match_header(ds, names, (size_t)n_cols, err);
+    if (rc < 0)
+        goto done;
+    for (size_t row = 1;; row++) {
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = edra_error_set(err, EDRA_EDB, "%s: %s", spec->data_path, sqlite3_errmsg(db));
+            goto done;
+        }
+        for (int c = 0; c < n_cols; c++) {
+            const unsigned char *text = sqlite3_column_text(stmt, c);
+            fields[c] = text ? (char *)text : (char *)"";
+            lengths[c] = text ? (size_t)sqlite3_column_bytes(stmt, c) : 0;
+        }
+        rc = add_row(ds, fields, lengths, row, err);
+        if (rc < 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    free(sql);
+    free(names);
+    free(fields);
+    free(lengths);
+    return rc;
+}
+
+/* Builders see the column's distinct values without the missing-value markers, which
+ * become leaves of their own afterwards (map_onto_hierarchy). */
+static int build_from_values(edra_hierarchy **out, const edra_dataset *ds, const edra_spec_attr *a,
+                             edra_dict *dict, edra_error *err)
+{
+    size_t n = edra_dict_size(dict), kept = 0;
+    const char *const *values = edra_dict_values(dict);
+    const char **present = malloc((n ? n : 1) * sizeof *present);
+    if (!present)
+        return oom(err);
+    for (size_t i = 0; i < n; i++)
+        if (!is_missing(ds->spec, values[i], strlen(values[i])))
+            present[kept++] = values[i];
+    int rc = edra_builder_build(out, a, present, kept, err);
+    free(present);
+    return rc;
+}
+
+/* Builds the hierarchy an attribute asks for over the column's distinct values. */
+static int attribute_hierarchy(edra_hierarchy **out, const edra_dataset *ds,
+                               const edra_spec_attr *a, edra_dict *dict, int required,
+                               edra_error *err)
+{
+    *out = NULL;
+    switch (a->hierarchy.kind) {
+    case EDRA_HIER_FILE:
+        return edra_hierfile_load(out, a->hierarchy.path, a->hierarchy.delimiter, err);
+    case EDRA_HIER_NONE:
+        if (!required)
+            return 0;
+        return edra_hierarchy_new_flat(out, edra_dict_values(dict), edra_dict_size(dict), err);
+    default:
+        return build_from_values(out, ds, a, dict, err);
+    }
+}
+
+/* Maps dictionary codes onto hierarchy leaves; a missing-value marker absent from the
+ * hierarchy becomes a leaf of its own, any other absent value is an error. */
+static int map_onto_hierarchy(uint32_t **remap_out, edra_dataset *ds, edra_hierarchy *h,
+                              edra_dict *dict, const edra_spec_attr *a, edra_error *err)
+{
+    size_t n = edra_dict_size(dict), n_absent = 0;
+    uint32_t first_absent = 0;
+    uint32_t *remap = malloc((n ? n : 1) * sizeof *remap);
+    if (!remap)
+        return oom(err);
+    for (uint32_t code = 0; code < n; code++) {
+        const char *v = edra_dict_value(dict, code);
+        int64_t leaf = edra_hierarchy_find(h, v);
+        if (leaf < 0 && is_missing(ds->spec, v, strlen(v))) {
+            int rc = edra_hierarchy_add_leaf(h, v, &remap[code], err);
+            if (rc < 0) {
+                free(remap);
+                return rc;
+            }
+            continue;
+        }
+        if (leaf < 0) {
+            if (n_absent == 0 || edra_dict_first_line(dict, code) < edra_dict_first_line(dict, first_absent))
+                first_absent = code;
+            n_absent++;
+            continue;
+        }
+        remap[code] = (uint32_t)leaf;
+    }
+    if (n_absent) {
+        free(remap);
+        const char *where = a->hierarchy.kind == EDRA_HIER_FILE ? a->hierarchy.path : "its hierarchy";
+        /* Sensitive values are never quoted; QI values may be, to help fix the hierarchy. */
+        if (a->role == EDRA_ROLE_SENSITIVE)
+            return edra_error_set(err, EDRA_EDATA,
+                                  "%s:%zu: a value of column '%s' is not in %s (%zu distinct values missing)",
+                                  ds->source_name, edra_dict_first_line(dict, first_absent), a->name,
+                                  where, n_absent);
+        return edra_error_set(err, EDRA_EDATA,
+                              "%s:%zu: value '%.40s' of column '%s' is not in %s (%zu distinct values missing)",
+                              ds->source_name, edra_dict_first_line(dict, first_absent),
+                              edra_dict_value(dict, first_absent), a->name, where, n_absent);
+    }
+    *remap_out = remap;
+    return 0;
+}
+
+static int transpose_column(uint32_t **out, const edra_dataset *ds, size_t col, const uint32_t *remap)
+{
+    uint32_t *codes = malloc((ds->n_tuples ? ds->n_tuples : 1) * sizeof *codes);
+    if (!codes)
+        return EDRA_ENOMEM;
+    for (size_t t = 0; t < ds->n_tuples; t++) {
+        uint32_t code = ds->rows[t * ds->width + col];
+        codes[t] = remap ? remap[code] : code;
+    }
+    *out = codes;
+    return 0;
+}
+
+typedef struct {
+    double number;
+    const char *text;
+    uint32_t code;
+} rank_item;
+
+static int cmp_rank_number(const void *a, const void *b)
+{
+    const rank_item *x = a, *y = b;
+    return (x->number > y->number) - (x->number < y->number);
+}
+
+static int cmp_rank_text(const void *a, const void *b)
+{
+    return strcmp(((const rank_item *)a)->text, ((const rank_item *)b)->text);
+}
+
+/* The order of an SA's values for ordered t-closeness: numeric for numbers, chronological
+ * for ISO dates, the spec's order for ordinals, the hierarchy's row order otherwise;
+ * NULL (no order) for plain strings without a hierarchy. */
+static int sa_order(uint32_t **rank_out, edra_dataset *ds, size_t s, edra_error *err)
+{
+    const edra_spec_attr *a = ds->sa_attr[s];
+    edra_dict *dict = ds->sa_dict[s];
+    uint32_t domain = ds->sa_domain[s];
+    uint32_t *rank = NULL;
+    rank_item *items = NULL;
+    *rank_out = NULL;
+    if (ds->sa_hier[s]) {
+        /* Codes are leaf codes, whose order is the hierarchy file's row order. */
+        rank = malloc((domain ? domain : 1) * sizeof *rank);
+        if (!rank)
+            return oom(err);
+        for (uint32_t c = 0; c < domain; c++)
+            rank[c] = c;
+        *rank_out = rank;
+        return 0;
+    }
+    if (a->type == EDRA_TYPE_STRING)
+        return 0;
+    items = malloc((domain ? domain : 1) * sizeof *items);
+    rank = malloc((domain ? domain : 1) * sizeof *rank);
+    if (!items || !rank) {
+        free(items);
+        free(rank);
+        return oom(err);
+    }
+    for (uint32_t c = 0; c < domain; c++) {
+        const char *v = edra_dict_value(dict, c);
+        items[c].code = c;
+        items[c].text = v;
+        items[c].number = 0;
+        if (a->type == EDRA_TYPE_INTEGER || a->type == EDRA_TYPE_DECIMAL) {
+            char *end = NULL;
+            items[c].number = strtod(v, &end);
+            if (is_missing(ds->spec, v, strlen(v)))
+                items[c].number = -HUGE_VAL;
+            else if (end == v || *end) {
+                free(items);
+                free(rank);
+                return edra_error_set(err, EDRA_EDATA, "%s:%zu: column '%s' is declared %s but holds a non-number",
+                                      ds->source_name, edra_dict_first_line(dict, c), a->name,
+                                      a->type == EDRA_TYPE_INTEGER ? "integer" : "decimal");
+            }
+        } else if (a->type == EDRA_TYPE_ORDINAL && a->n_order) {
+            size_t pos = a->n_order;
+            for (size_t i = 0; i < a->n_order; i++)
+                if (strcmp(a->order[i], v) == 0)
+                    pos = i;
+            if (pos == a->n_order && !is_missing(ds->spec, v, strlen(v))) {
+                free(items);
+                free(rank);
+                return edra_error_set(err, EDRA_EDATA, "%s:%zu: a value of column '%s' is not in its order list",
+                                      ds->source_name, edra_dict_first_line(dict, c), a->name);
+            }
+            items[c].number = (double)pos;
+        }
+    }
+    if (a->type == EDRA_TYPE_DATE)
+        qsort(items, domain, sizeof *items, cmp_rank_text);
+    else
+        qsort(items, domain, sizeof *items, cmp_rank_number);
+    for (uint32_t i = 0; i < domain; i++)
+        rank[items[i].code] = i;
+    free(items);
+    *rank_out = rank;
+    return 0;
+}
+
+static int finish_encoding(edra_dataset *ds, edra_error *err)
+{
+    size_t n = ds->n_qi + ds->n_sa + 1;
+    ds->qi_codes = calloc(n, sizeof *ds->qi_codes);
+    ds->sa_codes = calloc(n, sizeof *ds->sa_codes);
+    ds->sa_rank = calloc(n, sizeof *ds->sa_rank);
+    ds->qi_hier = calloc(n, sizeof *ds->qi_hier);
+    ds->sa_hier = calloc(n, sizeof *ds->sa_hier);
+    ds->sa_domain = calloc(n, sizeof *ds->sa_domain);
+    if (!ds->qi_codes || !ds->sa_codes || !ds->sa_rank || !ds->qi_hier || !ds->sa_hier || !ds->sa_domain)
+        return oom(err);
+    for (size_t d = 0; d < ds->n_qi; d++) {
+        uint32_t *remap = NULL;
+        int rc = attribute_hierarchy(&ds->qi_hier[d], ds, ds->qi_attr[d], ds->qi_dict[d], 1, err);
+        if (rc < 0)
+            return rc;
+        rc = map_onto_hierarchy(&remap, ds, ds->qi_hier[d], ds->qi_dict[d], ds->qi_attr[d], err);
+        if (rc < 0)
+            return rc;
+        rc = transpose_column(&ds->qi_codes[d], ds, d, remap);
+        free(remap);
+        if (rc < 0)
+            return oom(err);
+    }
+    for (size_t s = 0; s < ds->n_sa; s++) {
+        uint32_t *remap = NULL;
+        int rc = attribute_hierarchy(&ds->sa_hier[s], ds, ds->sa_attr[s], ds->sa_dict[s], 0, err);
+        if (rc < 0)
+            return rc;
+        if (ds->sa_hier[s]) {
+            rc = map_onto_hierarchy(&remap, ds, ds->sa_hier[s], ds->sa_dict[s], ds->sa_attr[s], err);
+            if (rc < 0)
+                return rc;
+            ds->sa_domain[s] = (uint32_t)edra_hierarchy_leaves(ds->sa_hier[s]);
+        } else {
+            ds->sa_domain[s] = (uint32_t)edra_dict_size(ds->sa_dict[s]);
+        }
+        rc = transpose_column(&ds->sa_codes[s], ds, ds->n_qi + s, remap);
+        free(remap);
+        if (rc < 0)
+            return oom(err);
+        rc = sa_order(&ds->sa_rank[s], ds, s, err);
+        if (rc < 0)
+            return rc;
+    }
+    free(ds->rows);
+    ds->rows = NULL;
+    free(ds->slots);
+    ds->slots = NULL;
+    edra_microdata *md = &ds->md;
+    md->n_tuples = ds->n_tuples;
+    md->n_records = ds->records;
+    md->n_qi = ds->n_qi;
+    md->qi_names = ds->qi_names;
+    md->qi_codes = (const uint32_t *const *)ds->qi_codes;
+    md->qi_hier = (const edra_hierarchy *const *)ds->qi_hier;
+    md->n_sa = ds->n_sa;
+    md->sa_names = ds->sa_names;
+    md->sa_codes = (const uint32_t *const *)ds->sa_codes;
+    md->sa_domain = ds->sa_domain;
+    md->sa_rank = (const uint32_t *const *)ds->sa_rank;
+    md->sa_hier = (const edra_hierarchy *const *)ds->sa_hier;
+    md->counts = ds->counts;
+    return 0;
+}
+
+int edra_dataset_load(edra_dataset **out, const edra_spec *spec, edra_error *err)
+{
+    double start = now_seconds();
+    edra_dataset *ds = calloc(1, sizeof *ds);
+    int rc;
+    *out = NULL;
+    if (!ds)
+        return oom(err);
+    ds->spec = spec;
+    ds->source_name = base_name(spec->data_path);
+    rc = plan_columns(ds, err);
+    if (rc < 0)
+        goto done;
+    rc = edra_sha256_file(ds->sha256, spec->data_path, err);
+    if (rc < 0)
+        goto done;
+    rc = spec->source == EDRA_SOURCE_CSV ? read_csv(ds, err) : read_sqlite(ds, err);
+    if (rc < 0)
+        goto done;
+    if (ds->records == 0) {
+        rc = edra_error_set(err, EDRA_EDATA, "%s: no records after the header", ds->source_name);
+        goto done;
+    }
+    rc = finish_encoding(ds, err);
+    if (rc < 0)
+        goto done;
+    ds->load_seconds = now_seconds() - start;
+    *out = ds;
+    ds = NULL;
+done:
+    edra_dataset_free(ds);
+    return rc;
+}
+
+void edra_dataset_free(edra_dataset *ds)
+{
+    if (!ds)
+        return;
+    for (size_t d = 0; d < ds->n_qi; d++) {
+        if (ds->qi_dict)
+            edra_dict_free(ds->qi_dict[d]);
+        if (ds->qi_codes)
+            free(ds->qi_codes[d]);
+        if (ds->qi_hier)
+            edra_hierarchy_free(ds->qi_hier[d]);
+    }
+    for (size_t s = 0; s < ds->n_sa; s++) {
+        if (ds->sa_dict)
+            edra_dict_free(ds->sa_dict[s]);
+        if (ds->sa_codes)
+            free(ds->sa_codes[s]);
+        if (ds->sa_rank)
+            free(ds->sa_rank[s]);
+        if (ds->sa_hier)
+            edra_hierarchy_free(ds->sa_hier[s]);
+    }
+    free(ds->qi_attr);
+    free(ds->sa_attr);
+    free(ds->qi_names);
+    free(ds->sa_names);
+    free(ds->qi_col);
+    free(ds->sa_col);
+    free(ds->qi_dict);
+    free(ds->sa_dict);
+    free(ds->qi_missing);
+    free(ds->sa_missing);
+    free(ds->rows);
+    free(ds->counts);
+    free(ds->slots);
+    free(ds->scratch);
+    free(ds->qi_codes);
+    free(ds->sa_codes);
+    free(ds->sa_rank);
+    free(ds->qi_hier);
+    free(ds->sa_hier);
+    free(ds->sa_domain);
+    free(ds);
+}
+
+const edra_microdata *edra_dataset_microdata(const edra_dataset *ds) { return &ds->md; }
+uint64_t edra_dataset_records(const edra_dataset *ds) { return ds->records; }
+size_t edra_dataset_source_columns(const edra_dataset *ds) { return ds->source_columns; }
+uint64_t edra_dataset_source_rows(const edra_dataset *ds) { return ds->source_rows; }
+const char *edra_dataset_sha256(const edra_dataset *ds) { return ds->sha256; }
+const edra_spec_attr *edra_dataset_qi_attr(const edra_dataset *ds, size_t d) { return ds->qi_attr[d]; }
+const edra_spec_attr *edra_dataset_sa_attr(const edra_dataset *ds, size_t s) { return ds->sa_attr[s]; }
+uint64_t edra_dataset_qi_missing(const edra_dataset *ds, size_t d) { return ds->qi_missing[d]; }
+uint64_t edra_dataset_sa_missing(const edra_dataset *ds, size_t s) { return ds->sa_missing[s]; }
+double edra_dataset_load_seconds(const edra_dataset *ds) { return ds->load_seconds; }
+
+int edra_dataset_qi_index(const edra_dataset *ds, const char *name)
+{
+    for (size_t d = 0; d < ds->n_qi; d++)
+        if (strcmp(ds->qi_names[d], name) == 0)
+            return (int)d;
+    return -1;
+}
+
+int edra_dataset_sa_index(const edra_dataset *ds, const char *name)
+{
+    for (size_t s = 0; s < ds->n_sa; s++)
+        if (strcmp(ds->sa_names[s], name) == 0)
+            return (int)s;
+    return -1;
+}

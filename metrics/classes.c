@@ -1,0 +1,367 @@
+/* Equivalence classes of a full-domain generalization. Each tuple's generalized QI values are
+ * packed into a 64-bit mixed-radix key when the product of the level widths fits, else into
+ * a 64-bit hash whose collisions are settled by comparing the generalized codes. Groups are
+ * found with an open-addressing table, or a direct array when the key space is small. */
+#include "classes.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct edra_classes {
+    const edra_microdata *md;
+    uint8_t *levels;
+    size_t n_classes;
+    uint64_t *sizes;
+    uint32_t *of_tuple;
+    uint32_t *representative;
+};
+
+#define DIRECT_KEY_LIMIT (1u << 22)
+
+/* Per-QI lookup tables for one transformation and how keys are formed from them. */
+typedef struct {
+    size_t n_qi;
+    const uint32_t *const *qi_codes;
+    const uint32_t **gmap;   /* [n_qi] leaf -> generalized code */
+    uint64_t *stride;        /* [n_qi] mixed-radix place values (exact mode) */
+    int exact;               /* keys are exact (product of widths fits in 64 bits) */
+    uint64_t key_space;      /* product of widths when exact */
+} keyer;
+
+static void keyer_free(keyer *kr)
+{
+    free(kr->gmap);
+    free(kr->stride);
+}
+
+static int keyer_init(keyer *kr, const edra_microdata *md, const uint8_t *levels)
+{
+    uint64_t product = 1;
+    kr->n_qi = md->n_qi;
+    kr->qi_codes = md->qi_codes;
+    kr->gmap = calloc(md->n_qi ? md->n_qi : 1, sizeof *kr->gmap);
+    kr->stride = calloc(md->n_qi ? md->n_qi : 1, sizeof *kr->stride);
+    if (!kr->gmap || !kr->stride) {
+        keyer_free(kr);
+        return EDRA_ENOMEM;
+    }
+    kr->exact = 1;
+    for (size_t d = 0; d < md->n_qi; d++) {
+        uint64_t width = edra_hierarchy_width(md->qi_hier[d], levels[d]);
+        assert(levels[d] < edra_hierarchy_levels(md->qi_hier[d]));
+        kr->gmap[d] = edra_hierarchy_map(md->qi_hier[d], levels[d]);
+        kr->stride[d] = product;
+        if (width && product > UINT64_MAX / width)
+            kr->exact = 0;
+        else
+            product *= width ? width : 1;
+    }
+    kr->key_space = kr->exact ? product : UINT64_MAX;
+    return 0;
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+static inline uint64_t tuple_key(const keyer *kr, size_t t)
+{
+    uint64_t key = 0;
+    if (kr->exact) {
+        for (size_t d = 0; d < kr->n_qi; d++)
+            key += (uint64_t)kr->gmap[d][kr->qi_codes[d][t]] * kr->stride[d];
+        return key;
+    }
+    for (size_t d = 0; d < kr->n_qi; d++)
+        key = mix64(key ^ (kr->gmap[d][kr->qi_codes[d][t]] + 0x9e3779b97f4a7c15ULL * (d + 1)));
+    return key;
+}
+
+static inline int same_generalized(const keyer *kr, size_t a, size_t b)
+{
+    for (size_t d = 0; d < kr->n_qi; d++)
+        if (kr->gmap[d][kr->qi_codes[d][a]] != kr->gmap[d][kr->qi_codes[d][b]])
+            return 0;
+    return 1;
+}
+
+static edra_classes *classes_alloc(const edra_microdata *md, const uint8_t *levels, size_t cap)
+{
+    edra_classes *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->md = md;
+    c->levels = malloc(md->n_qi ? md->n_qi : 1);
+    c->sizes = malloc((cap ? cap : 1) * sizeof *c->sizes);
+    c->of_tuple = malloc((md->n_tuples ? md->n_tuples : 1) * sizeof *c->of_tuple);
+    c->representative = malloc((cap ? cap : 1) * sizeof *c->representative);
+    if (!c->levels || !c->sizes || !c->of_tuple || !c->representative) {
+        edra_classes_free(c);
+        return NULL;
+    }
+    if (md->n_qi)
+        memcpy(c->levels, levels, md->n_qi);
+    return c;
+}
+
+/* Groups n_items items (tuples, or classes of a finer transformation) by key. item_tuple
+ * maps an item to a tuple that carries its QI values (NULL = the item is a tuple);
+ * item_weight gives its records. group_of[i] receives the group of each item. */
+static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
+                       const uint64_t *item_weight, uint32_t *group_of)
+{
+    size_t n_groups = 0;
+    if (kr->exact && kr->key_space <= DIRECT_KEY_LIMIT) {
+        uint32_t *slot = malloc(kr->key_space * sizeof *slot);
+        if (!slot)
+            return EDRA_ENOMEM;
+        memset(slot, 0xff, kr->key_space * sizeof *slot);
+        for (size_t i = 0; i < n_items; i++) {
+            size_t t = item_tuple ? item_tuple[i] : i;
+            uint64_t key = tuple_key(kr, t);
+            uint32_t g = slot[key];
+            if (g == UINT32_MAX) {
+                g = slot[key] = (uint32_t)n_groups++;
+                c->sizes[g] = 0;
+                c->representative[g] = (uint32_t)t;
+            }
+            c->sizes[g] += item_weight[i];
+            group_of[i] = g;
+        }
+        free(slot);
+        c->n_classes = n_groups;
+        return 0;
+    }
+    size_t cap = 16;
+    while (cap < 2 * n_items)
+        cap <<= 1;
+    uint64_t *keys = malloc(cap * sizeof *keys);
+    uint32_t *ids = malloc(cap * sizeof *ids);
+    if (!keys || !ids) {
+        free(keys);
+        free(ids);
+        return EDRA_ENOMEM;
+    }
+    memset(ids, 0xff, cap * sizeof *ids);
+    for (size_t i = 0; i < n_items; i++) {
+        size_t t = item_tuple ? item_tuple[i] : i;
+        uint64_t key = tuple_key(kr, t);
+        size_t pos = mix64(key) & (cap - 1);
+        for (;;) {
+            uint32_t g = ids[pos];
+            if (g == UINT32_MAX) {
+                g = ids[pos] = (uint32_t)n_groups++;
+                keys[pos] = key;
+                c->sizes[g] = 0;
+                c->representative[g] = (uint32_t)t;
+            } else if (keys[pos] != key ||
+                       (!kr->exact && !same_generalized(kr, t, c->representative[g]))) {
+                pos = (pos + 1) & (cap - 1);
+                continue;
+            }
+            c->sizes[g] += item_weight[i];
+            group_of[i] = g;
+            break;
+        }
+    }
+    free(keys);
+    free(ids);
+    c->n_classes = n_groups;
+    return 0;
+}
+
+static int shrink(edra_classes *c)
+{
+    size_t n = c->n_classes ? c->n_classes : 1;
+    uint64_t *sizes = realloc(c->sizes, n * sizeof *sizes);
+    uint32_t *reps = realloc(c->representative, n * sizeof *reps);
+    if (sizes)
+        c->sizes = sizes;
+    if (reps)
+        c->representative = reps;
+    return 0;
+}
+
+int edra_classes_compute(edra_classes **out, const edra_microdata *md, const uint8_t *levels,
+                         edra_error *err)
+{
+    keyer kr = {0};
+    edra_classes *c = NULL;
+    int rc;
+    *out = NULL;
+    if (keyer_init(&kr, md, levels) < 0)
+        return edra_error_set(err, EDRA_ENOMEM, "out of memory computing classes");
+    c = classes_alloc(md, levels, md->n_tuples);
+    if (!c) {
+        rc = edra_error_set(err, EDRA_ENOMEM, "out of memory computing classes");
+        goto done;
+    }
+    rc = group_items(c, &kr, md->n_tuples, NULL, md->counts, c->of_tuple);
+    if (rc < 0) {
+        edra_error_set(err, rc, "out of memory computing classes");
+        goto done;
+    }
+    shrink(c);
+    *out = c;
+    c = NULL;
+done:
+    keyer_free(&kr);
+    edra_classes_free(c);
+    return rc;
+}
+
+int edra_classes_rollup(edra_classes **out, const edra_classes *finer, const uint8_t *levels,
+                        edra_error *err)
+{
+    const edra_microdata *md = finer->md;
+    keyer kr = {0};
+    edra_classes *c = NULL;
+    uint32_t *coarse_of_fine = NULL;
+    int rc;
+    *out = NULL;
+    for (size_t d = 0; d < md->n_qi; d++)
+        assert(finer->levels[d] <= levels[d]);
+    if (keyer_init(&kr, md, levels) < 0)
+        return edra_error_set(err, EDRA_ENOMEM, "out of memory computing classes");
+    c = classes_alloc(md, levels, finer->n_classes);
+    coarse_of_fine = malloc((finer->n_classes ? finer->n_classes : 1) * sizeof *coarse_of_fine);
+    if (!c || !coarse_of_fine) {
+        rc = edra_error_set(err, EDRA_ENOMEM, "out of memory computing classes");
+        goto done;
+    }
+    rc = group_items(c, &kr, finer->n_classes, finer->representative, finer->sizes,
+                     coarse_of_fine);
+    if (rc < 0) {
+        edra_error_set(err, rc, "out of memory computing classes");
+        goto done;
+    }
+    for (size_t t = 0; t < md->n_tuples; t++)
+        c->of_tuple[t] = coarse_of_fine[finer->of_tuple[t]];
+    shrink(c);
+    *out = c;
+    c = NULL;
+done:
+    keyer_free(&kr);
+    free(coarse_of_fine);
+    edra_classes_free(c);
+    return rc;
+}
+
+void edra_classes_free(edra_classes *c)
+{
+    if (!c)
+        return;
+    free(c->levels);
+    free(c->sizes);
+    free(c->of_tuple);
+    free(c->representative);
+    free(c);
+}
+
+size_t edra_classes_count(const edra_classes *c) { return c->n_classes; }
+const uint64_t *edra_classes_sizes(const edra_classes *c) { return c->sizes; }
+const uint32_t *edra_classes_of_tuple(const edra_classes *c) { return c->of_tuple; }
+const uint32_t *edra_classes_representatives(const edra_classes *c) { return c->representative; }
+const uint8_t *edra_classes_levels(const edra_classes *c) { return c->levels; }
+const edra_microdata *edra_classes_microdata(const edra_classes *c) { return c->md; }
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+int edra_sadist_build(edra_sadist *out, const edra_classes *c, size_t sa, edra_error *err)
+{
+    const edra_microdata *md = c->md;
+    const uint32_t *codes = md->sa_codes[sa];
+    uint32_t n_values = md->sa_domain[sa];
+    size_t n_classes = c->n_classes;
+    size_t *tuple_start = NULL;
+    uint32_t *tuples_by_class = NULL;
+    uint64_t *acc = NULL;
+    uint32_t *touched = NULL;
+    size_t n_entries = 0;
+    int rc = 0;
+
+    memset(out, 0, sizeof *out);
+    out->n_classes = n_classes;
+    out->n_values = n_values;
+    out->n_records = md->n_records;
+    tuple_start = calloc(n_classes + 1, sizeof *tuple_start);
+    tuples_by_class = malloc((md->n_tuples ? md->n_tuples : 1) * sizeof *tuples_by_class);
+    acc = calloc(n_values ? n_values : 1, sizeof *acc);
+    touched = malloc((n_values ? n_values : 1) * sizeof *touched);
+    out->offsets = calloc(n_classes + 1, sizeof *out->offsets);
+    out->totals = calloc(n_values ? n_values : 1, sizeof *out->totals);
+    /* A class holds at most min(its tuples, n_values) entries: n_tuples bounds the total. */
+    out->values = malloc((md->n_tuples ? md->n_tuples : 1) * sizeof *out->values);
+    out->counts = malloc((md->n_tuples ? md->n_tuples : 1) * sizeof *out->counts);
+    if (!tuple_start || !tuples_by_class || !acc || !touched || !out->offsets || !out->totals ||
+        !out->values || !out->counts) {
+        rc = edra_error_set(err, EDRA_ENOMEM, "out of memory building sensitive distributions");
+        goto done;
+    }
+    /* Counting sort of the tuples by class, so each class's tuples are contiguous. */
+    for (size_t t = 0; t < md->n_tuples; t++) {
+        tuple_start[c->of_tuple[t] + 1]++;
+        out->totals[codes[t]] += md->counts[t];
+    }
+    for (size_t k = 0; k < n_classes; k++)
+        tuple_start[k + 1] += tuple_start[k];
+    {
+        size_t *fill = malloc((n_classes + 1) * sizeof *fill);
+        if (!fill) {
+            rc = edra_error_set(err, EDRA_ENOMEM, "out of memory building sensitive distributions");
+            goto done;
+        }
+        memcpy(fill, tuple_start, (n_classes + 1) * sizeof *fill);
+        for (size_t t = 0; t < md->n_tuples; t++)
+            tuples_by_class[fill[c->of_tuple[t]]++] = (uint32_t)t;
+        free(fill);
+    }
+    for (size_t k = 0; k < n_classes; k++) {
+        size_t n_touched = 0;
+        out->offsets[k] = n_entries;
+        for (size_t i = tuple_start[k]; i < tuple_start[k + 1]; i++) {
+            size_t t = tuples_by_class[i];
+            if (acc[codes[t]] == 0)
+                touched[n_touched++] = codes[t];
+            acc[codes[t]] += md->counts[t];
+        }
+        qsort(touched, n_touched, sizeof *touched, cmp_u32);
+        for (size_t j = 0; j < n_touched; j++) {
+            out->values[n_entries] = touched[j];
+            out->counts[n_entries] = acc[touched[j]];
+            acc[touched[j]] = 0;
+            n_entries++;
+        }
+    }
+    out->offsets[n_classes] = n_entries;
+done:
+    free(tuple_start);
+    free(tuples_by_class);
+    free(acc);
+    free(touched);
+    if (rc < 0)
+        edra_sadist_clear(out);
+    return rc;
+}
+
+void edra_sadist_clear(edra_sadist *d)
+{
+    if (!d)
+        return;
+    free(d->offsets);
+    free(d->values);
+    free(d->counts);
+    free(d->totals);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,63 @@
+/* Equivalence classes of a transformation (one level per QI): records whose generalized
+ * QI values are all equal. Computed from the encoded tuples through the hierarchies'
+ * lookup tables; classes can also be rolled up from a finer transformation's classes. */
+#ifndef EDRA_CLASSES_H
+#define EDRA_CLASSES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "microdata.h"
+
+typedef struct edra_classes edra_classes;
+
+/* Groups md's tuples by their QI values generalized to levels[d] (levels has md->n_qi
+ * entries). Returns 0, EDRA_ENOMEM. */
+int edra_classes_compute(edra_classes **out, const edra_microdata *md, const uint8_t *levels,
+                         edra_error *err);
+
+/* Same result as edra_classes_compute for levels, computed by merging the classes of
+ * finer (levels of finer <= levels on every QI) instead of rescanning the tuples. */
+int edra_classes_rollup(edra_classes **out, const edra_classes *finer, const uint8_t *levels,
+                        edra_error *err);
+
+void edra_classes_free(edra_classes *c);
+
+/* Number of classes. */
+size_t edra_classes_count(const edra_classes *c);
+
+/* Records per class (borrowed, length count). */
+const uint64_t *edra_classes_sizes(const edra_classes *c);
+
+/* Class index of each tuple of the microdata (borrowed, length md->n_tuples). */
+const uint32_t *edra_classes_of_tuple(const edra_classes *c);
+
+/* One tuple index per class, whose generalized QI values are the class's (borrowed). */
+const uint32_t *edra_classes_representatives(const edra_classes *c);
+
+/* The levels the classes were computed for (borrowed, length md->n_qi). */
+const uint8_t *edra_classes_levels(const edra_classes *c);
+
+/* The microdata the classes were computed on (borrowed). */
+const edra_microdata *edra_classes_microdata(const edra_classes *c);
+
+/* The sensitive values of each class as a sparse class x value count matrix in CSR form.
+ * Plain struct filled by edra_sadist_build, released with edra_sadist_clear. */
+typedef struct {
+    size_t n_classes;
+    uint32_t n_values;      /* SA domain size */
+    size_t *offsets;        /* [n_classes+1]: entries of class c are [offsets[c], offsets[c+1]) */
+    uint32_t *values;       /* SA code of each entry, ascending within a class */
+    uint64_t *counts;       /* records with that value in that class (> 0) */
+    uint64_t *totals;       /* [n_values] records per value over all records of the input:
+                               the reference distribution of t-closeness */
+    uint64_t n_records;     /* all records of the input (sum of totals) */
+} edra_sadist;
+
+/* Builds the distribution of sensitive attribute sa over the classes. */
+int edra_sadist_build(edra_sadist *out, const edra_classes *c, size_t sa, edra_error *err);
+
+void edra_sadist_clear(edra_sadist *d);
+
+#endif

@@ -1,0 +1,362 @@
+/* Tests of metrics/hierarchy on small hand-made hierarchies:
+ *   age:  20 | 20-29 | *     the tree   *
+ *         21 | 20-29 | *              /   \
+ *         30 | 30-39 | *          20-29   30-39
+ *         31 | 30-39 | *          /  \    /  \
+ *                                20  21  30  31
+ * and on error inputs, one per validation. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/hierarchy.h"
+
+static const char *age_cells[] = {"20", "20-29", "*", "21", "20-29", "*",
+                                  "30", "30-39", "*", "31", "30-39", "*"};
+
+static edra_hierarchy *age_hierarchy(void)
+{
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    ck_assert_int_eq(edra_hierarchy_new(&h, age_cells, 4, 3, "age.csv", &err), 0);
+    ck_assert_ptr_nonnull(h);
+    return h;
+}
+
+static void assert_u32s(const uint32_t *got, const uint32_t *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_uint_eq(got[i], want[i]);
+}
+
+/* Expects edra_hierarchy_new to fail with EDRA_EDATA, no hierarchy, and message msg. */
+static void assert_rejected(const char *const *cells, size_t n_rows, size_t n_levels,
+                            const char *msg)
+{
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, n_rows, n_levels, "h.csv", &err), EDRA_EDATA);
+    ck_assert_ptr_null(h);
+    ck_assert_int_eq(err.code, EDRA_EDATA);
+    ck_assert_str_eq(err.msg, msg);
+}
+
+START_TEST(test_hierarchy_new__age_tables)
+{
+    edra_hierarchy *h = age_hierarchy();
+    static const uint32_t map0[] = {0, 1, 2, 3}, map1[] = {0, 0, 1, 1}, map2[] = {0, 0, 0, 0};
+    static const uint32_t counts0[] = {1, 1, 1, 1}, counts1[] = {2, 2}, counts2[] = {4};
+    ck_assert_uint_eq(edra_hierarchy_levels(h), 3);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 4);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 0), 4);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 2);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 2), 1);
+    assert_u32s(edra_hierarchy_map(h, 0), map0, 4);
+    assert_u32s(edra_hierarchy_map(h, 1), map1, 4);
+    assert_u32s(edra_hierarchy_map(h, 2), map2, 4);
+    assert_u32s(edra_hierarchy_leaf_counts(h, 0), counts0, 4);
+    assert_u32s(edra_hierarchy_leaf_counts(h, 1), counts1, 2);
+    assert_u32s(edra_hierarchy_leaf_counts(h, 2), counts2, 1);
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 2), "30");
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 0), "20-29");
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 1), "30-39");
+    ck_assert_str_eq(edra_hierarchy_label(h, 2, 0), "*");
+    edra_hierarchy_free(h);
+    edra_hierarchy_free(NULL);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new__codes_by_first_appearance)
+{
+    /* Groups interleave: level 1 codes follow first appearance (Y row 1, X row 2), not
+     * alphabetical order; leaf counts are Y:2 (b, d), X:1 (a), Z:1 (c). */
+    static const char *cells[] = {"b", "Y", "T", "a", "X", "T", "c", "Z", "T", "d", "Y", "T"};
+    static const uint32_t map1[] = {0, 1, 2, 0}, counts1[] = {2, 1, 1};
+    edra_hierarchy *h = NULL;
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, 4, 3, "h.csv", NULL), 0);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 3);
+    assert_u32s(edra_hierarchy_map(h, 1), map1, 4);
+    assert_u32s(edra_hierarchy_leaf_counts(h, 1), counts1, 3);
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 0), "Y");
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 1), "X");
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 2), "Z");
+    ck_assert_str_eq(edra_hierarchy_label(h, 2, 0), "T");
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new__same_label_on_two_levels)
+{
+    /* Interning is per level: "a" at level 0 and at level 1 are different nodes. */
+    static const char *cells[] = {"a", "a", "b", "a"};
+    edra_hierarchy *h = NULL;
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, 2, 2, "h.csv", NULL), 0);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 0), 2);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 1);
+    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 1)[0], 2);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new__several_top_values_allowed)
+{
+    /* ARX accepts a top level with more than one value. */
+    static const char *cells[] = {"a", "X", "b", "Y", "c", "X"};
+    static const uint32_t map1[] = {0, 1, 0};
+    edra_hierarchy *h = NULL;
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, 3, 2, "h.csv", NULL), 0);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 2);
+    assert_u32s(edra_hierarchy_map(h, 1), map1, 3);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new__single_level)
+{
+    static const char *cells[] = {"a", "b", "c"};
+    edra_hierarchy *h = NULL;
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, 3, 1, "h.csv", NULL), 0);
+    ck_assert_uint_eq(edra_hierarchy_levels(h), 1);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 0), 3);
+    ck_assert_int_eq(edra_hierarchy_find(h, "c"), 2);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new__empty_cell)
+{
+    static const char *cells[] = {"a", "X", "b", "", "c", "X"};
+    assert_rejected(cells, 3, 2, "h.csv:2: empty value at level 1");
+    static const char *leaf[] = {"a", "X", "", "X"};
+    assert_rejected(leaf, 2, 2, "h.csv:2: empty value at level 0");
+}
+END_TEST
+
+START_TEST(test_hierarchy_new__duplicate_leaf)
+{
+    /* The value itself ("secret") must not appear in the message. */
+    static const char *cells[] = {"secret", "X", "b", "X", "secret", "X"};
+    assert_rejected(cells, 3, 2, "h.csv:3: value at level 0 repeats row 1");
+}
+END_TEST
+
+START_TEST(test_hierarchy_new__not_a_tree)
+{
+    /* Rows 1 and 3 share "X" at level 1 but go to P and Q at level 2. */
+    static const char *cells[] = {"a", "X", "P", "b", "Y", "P", "c", "X", "Q"};
+    assert_rejected(cells, 3, 3, "h.csv:3: not a tree: agrees with row 1 at level 1 but not at level 2");
+    /* The same violation between levels 0 and 1 is a duplicate leaf, reported as such;
+     * one between levels 2 and 3 names those levels. */
+    static const char *deep[] = {"a", "X", "M", "*", "b", "Y", "M", "**"};
+    assert_rejected(deep, 2, 4, "h.csv:2: not a tree: agrees with row 1 at level 2 but not at level 3");
+}
+END_TEST
+
+START_TEST(test_hierarchy_new__no_rows_or_levels)
+{
+    static const char *cells[] = {"a"};
+    assert_rejected(cells, 0, 1, "h.csv: hierarchy has no rows");
+    assert_rejected(cells, 1, 0, "h.csv: hierarchy has no levels");
+}
+END_TEST
+
+START_TEST(test_hierarchy_find__hit_and_miss)
+{
+    edra_hierarchy *h = age_hierarchy();
+    ck_assert_int_eq(edra_hierarchy_find(h, "20"), 0);
+    ck_assert_int_eq(edra_hierarchy_find(h, "31"), 3);
+    ck_assert_int_eq(edra_hierarchy_find(h, "20-29"), -1); /* a level-1 label, not a leaf */
+    ck_assert_int_eq(edra_hierarchy_find(h, "99"), -1);
+    ck_assert_int_eq(edra_hierarchy_find(h, ""), -1);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_find__many_leaves)
+{
+    /* 20000 leaves "v<i>" in groups of 10 "g<i/10>": every leaf found at its row, and the
+     * tables stay consistent past the hash table's collisions. */
+    enum { N = 20000 };
+    char (*names)[2][16] = malloc(sizeof(*names) * N);
+    const char **cells = malloc(sizeof(*cells) * N * 2);
+    edra_hierarchy *h = NULL;
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i][0], sizeof names[i][0], "v%d", i);
+        snprintf(names[i][1], sizeof names[i][1], "g%d", i / 10);
+        cells[2 * i] = names[i][0];
+        cells[2 * i + 1] = names[i][1];
+    }
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, N, 2, "big", NULL), 0);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), N / 10);
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(edra_hierarchy_find(h, names[i][0]), i);
+        ck_assert_uint_eq(edra_hierarchy_map(h, 1)[i], (uint32_t)(i / 10));
+    }
+    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 1)[N / 10 - 1], 10);
+    ck_assert_int_eq(edra_hierarchy_find(h, "v20000"), -1);
+    edra_hierarchy_free(h);
+    free(names);
+    free(cells);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new_flat__two_levels)
+{
+    /* The empty string is a legitimate value here (the default missing-value marker). */
+    static const char *values[] = {"M", "F", ""};
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    ck_assert_int_eq(edra_hierarchy_new_flat(&h, values, 3, &err), 0);
+    ck_assert_uint_eq(edra_hierarchy_levels(h), 2);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 3);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 0), 3);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 1);
+    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 1)[0], 3);
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 1), "F");
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 0), "*");
+    ck_assert_int_eq(edra_hierarchy_find(h, ""), 2);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new_flat__duplicate_value)
+{
+    static const char *values[] = {"M", "F", "M"};
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    ck_assert_int_eq(edra_hierarchy_new_flat(&h, values, 3, &err), EDRA_EDATA);
+    ck_assert_ptr_null(h);
+    ck_assert_str_eq(err.msg, "flat hierarchy:3: value at level 0 repeats row 1");
+    ck_assert_int_eq(edra_hierarchy_new_flat(&h, values, 0, &err), EDRA_EDATA);
+    ck_assert_str_eq(err.msg, "flat hierarchy: hierarchy has no rows");
+}
+END_TEST
+
+START_TEST(test_hierarchy_add_leaf__joins_single_top)
+{
+    /* "" keeps its own value at levels 0 and 1 and joins "*" at the top:
+     * widths 5, 3, 1; the top now covers 5 leaves. */
+    edra_hierarchy *h = age_hierarchy();
+    edra_error err = {0};
+    uint32_t leaf = 99;
+    static const uint32_t map1[] = {0, 0, 1, 1, 2}, map2[] = {0, 0, 0, 0, 0};
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "", &leaf, &err), 0);
+    ck_assert_uint_eq(leaf, 4);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 5);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 0), 5);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 3);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 2), 1);
+    assert_u32s(edra_hierarchy_map(h, 1), map1, 5);
+    assert_u32s(edra_hierarchy_map(h, 2), map2, 5);
+    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 1)[2], 1);
+    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 2)[0], 5);
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 2), "");
+    ck_assert_int_eq(edra_hierarchy_find(h, ""), 4);
+    ck_assert_int_eq(edra_hierarchy_find(h, "31"), 3);
+    /* A second marker gets the next code. */
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "NA", &leaf, &err), 0);
+    ck_assert_uint_eq(leaf, 5);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 4);
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 3), "NA");
+    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 2)[0], 6);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_add_leaf__several_top_values)
+{
+    /* With tops X and Y the new leaf goes under a new top "*". */
+    static const char *cells[] = {"a", "X", "b", "Y"};
+    edra_hierarchy *h = NULL;
+    uint32_t leaf = 0;
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, 2, 2, "h.csv", NULL), 0);
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "?", &leaf, NULL), 0);
+    ck_assert_uint_eq(leaf, 2);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 3);
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, edra_hierarchy_map(h, 1)[2]), "*");
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_add_leaf__single_level)
+{
+    static const char *cells[] = {"a", "b"};
+    edra_hierarchy *h = NULL;
+    uint32_t leaf = 0;
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, 2, 1, "h.csv", NULL), 0);
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "", &leaf, NULL), 0);
+    ck_assert_uint_eq(leaf, 2);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 0), 3);
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 2), "");
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_add_leaf__existing_leaf_rejected)
+{
+    /* The hierarchy is left as it was. */
+    edra_hierarchy *h = age_hierarchy();
+    edra_error err = {0};
+    uint32_t leaf = 99;
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "21", &leaf, &err), EDRA_EDATA);
+    ck_assert_str_eq(err.msg, "age.csv:5: value at level 0 repeats row 2");
+    ck_assert_uint_eq(leaf, 99);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 4);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 2);
+    ck_assert_int_eq(edra_hierarchy_find(h, "21"), 1);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_add_leaf__breaks_tree)
+{
+    /* "X" is already a level-1 group under P; the new leaf "X" would be X at level 1 but
+     * "*" at the top (two tops, P and Q), so the tree property fails on the new row. */
+    static const char *cells[] = {"a", "X", "P", "b", "Y", "Q"};
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    uint32_t leaf = 0;
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, 2, 3, "h.csv", NULL), 0);
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "X", &leaf, &err), EDRA_EDATA);
+    ck_assert_str_eq(err.msg, "h.csv:3: not a tree: agrees with row 1 at level 1 but not at level 2");
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 2);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("hierarchy");
+    TCase *tc_new = tcase_create("new");
+    tcase_add_test(tc_new, test_hierarchy_new__age_tables);
+    tcase_add_test(tc_new, test_hierarchy_new__codes_by_first_appearance);
+    tcase_add_test(tc_new, test_hierarchy_new__same_label_on_two_levels);
+    tcase_add_test(tc_new, test_hierarchy_new__several_top_values_allowed);
+    tcase_add_test(tc_new, test_hierarchy_new__single_level);
+    tcase_add_test(tc_new, test_hierarchy_new__empty_cell);
+    tcase_add_test(tc_new, test_hierarchy_new__duplicate_leaf);
+    tcase_add_test(tc_new, test_hierarchy_new__not_a_tree);
+    tcase_add_test(tc_new, test_hierarchy_new__no_rows_or_levels);
+    suite_add_tcase(s, tc_new);
+    TCase *tc_find = tcase_create("find");
+    tcase_add_test(tc_find, test_hierarchy_find__hit_and_miss);
+    tcase_add_test(tc_find, test_hierarchy_find__many_leaves);
+    suite_add_tcase(s, tc_find);
+    TCase *tc_flat = tcase_create("new_flat");
+    tcase_add_test(tc_flat, test_hierarchy_new_flat__two_levels);
+    tcase_add_test(tc_flat, test_hierarchy_new_flat__duplicate_value);
+    suite_add_tcase(s, tc_flat);
+    TCase *tc_add = tcase_create("add_leaf");
+    tcase_add_test(tc_add, test_hierarchy_add_leaf__joins_single_top);
+    tcase_add_test(tc_add, test_hierarchy_add_leaf__several_top_values);
+    tcase_add_test(tc_add, test_hierarchy_add_leaf__single_level);
+    tcase_add_test(tc_add, test_hierarchy_add_leaf__existing_leaf_rejected);
+    tcase_add_test(tc_add, test_hierarchy_add_leaf__breaks_tree);
+    suite_add_tcase(s, tc_add);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
