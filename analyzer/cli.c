@@ -30,6 +30,7 @@ int edra_cli_exit_code(int code)
     case EDRA_ERANGE:
     case EDRA_EIO:
     case EDRA_EVERIFY:
+    case EDRA_ECRYPTO: /* an unusable key is bad input, like an unreadable file */
         return EDRA_EXIT_INPUT;
     default:
         return EDRA_EXIT_INTERNAL;
