@@ -1,432 +1,30 @@
-/* Charts with cairo and pangocairo. Every chart is drawn on a logical canvas LOGICAL_WIDTH
- * units wide (height in proportion) scaled to the target, so a 1200-pixel PNG and a chart
- * embedded in the PDF look alike. Risk buckets are metrics/risk.h's (ARX's risk view);
- * class sizes are binned 1, 2, 3-4, 5-9, 10-19, 20-49, ... on a log scale. */
+/* Charts with cairo and pangocairo (report/plot draws). Every chart is drawn on a logical
+ * canvas LOGICAL_WIDTH units wide (height in proportion) scaled to the target, so a
+ * 1200-pixel PNG and a chart embedded in the PDF look alike. Risk buckets are
+ * metrics/risk.h's (ARX's risk view); class sizes are binned 1, 2, 3-4, 5-9, 10-19, 20-49,
+ * ... on a log scale. */
 #include "charts.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cairo-svg.h>
-#include <pango/pangocairo.h>
 
 #include "../metrics/hierarchy.h"
 #include "atomic.h"
+#include "plot.h"
 
 #define LOGICAL_WIDTH 850.0
-#define FONT_FAMILY "DejaVu Sans"
-#define MAX_GROUPS 64
-#define MAX_SERIES 4
-#define PI 3.14159265358979323846
 
-typedef struct {
-    double r, g, b;
-} rgb;
-
-static const rgb INK = {0.13, 0.13, 0.15};
-static const rgb MUTED = {0.38, 0.38, 0.42};
-static const rgb GRID = {0.87, 0.87, 0.89};
-static const rgb BEFORE = {0.64, 0.71, 0.80};
-static const rgb AFTER = {0.13, 0.36, 0.62};
-static const rgb SERIES3 = {0.87, 0.52, 0.15};
-static const rgb MEETS = {0.18, 0.55, 0.31};
-static const rgb FAILS = {0.78, 0.29, 0.25};
-static const rgb PARTIAL = {0.62, 0.62, 0.64};
-static const rgb CHOSEN = {0.93, 0.55, 0.05};
-static const rgb THRESHOLD = {0.78, 0.18, 0.15};
-
-static void set_rgb(cairo_t *cr, rgb c)
-{
-    cairo_set_source_rgb(cr, c.r, c.g, c.b);
-}
-
-/* ---- text ---------------------------------------------------------------------------- */
-
-/* The pango context edra_chart_draw attaches to cr: from a private font map, so the font
- * caches go when the chart is drawn. */
-static const cairo_user_data_key_t pango_key;
-
-static PangoLayout *make_layout(cairo_t *cr, const char *s, double size, int bold)
-{
-    PangoContext *context = cairo_get_user_data(cr, &pango_key);
-    pango_cairo_update_context(cr, context);
-    PangoLayout *layout = pango_layout_new(context);
-    PangoFontDescription *font = pango_font_description_from_string(FONT_FAMILY);
-    pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
-    pango_font_description_set_weight(font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_layout_set_font_description(layout, font);
-    pango_font_description_free(font);
-    pango_layout_set_text(layout, s, -1);
-    return layout;
-}
-
-static void text_size(cairo_t *cr, const char *s, double size, int bold, double *w, double *h)
-{
-    PangoLayout *layout = make_layout(cr, s, size, bold);
-    PangoRectangle logical;
-    pango_layout_get_extents(layout, NULL, &logical);
-    *w = (double)logical.width / PANGO_SCALE;
-    *h = (double)logical.height / PANGO_SCALE;
-    g_object_unref(layout);
-}
-
-/* Draws s with its box anchored at (x, y): ax, ay in [0, 1] pick the anchor within the box
- * (0.5, 0.5 = centre), angle rotates about the anchor (radians). */
-static void text_at(cairo_t *cr, const char *s, double size, int bold, rgb color, double x,
-                    double y, double ax, double ay, double angle)
-{
-    PangoLayout *layout = make_layout(cr, s, size, bold);
-    PangoRectangle logical;
-    if (ax == 0.5)
-        pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
-    else if (ax == 1.0)
-        pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT);
-    pango_layout_get_extents(layout, NULL, &logical);
-    cairo_save(cr);
-    cairo_translate(cr, x, y);
-    cairo_rotate(cr, angle);
-    cairo_move_to(cr, -ax * logical.width / PANGO_SCALE - (double)logical.x / PANGO_SCALE,
-                  -ay * logical.height / PANGO_SCALE);
-    set_rgb(cr, color);
-    pango_cairo_update_layout(cr, layout);
-    pango_cairo_show_layout(cr, layout);
-    cairo_restore(cr);
-    g_object_unref(layout);
-}
-
-/* ---- numbers ------------------------------------------------------------------------- */
-
-static void fmt_value(char *buf, size_t size, double v, int percent)
-{
-    char num[40];
-    if (isnan(v)) {
-        snprintf(buf, size, "n/a");
-        return;
-    }
-    if (!percent && v >= 1 && v < 1e15 && v == floor(v))
-        edra_report_fmt_count(num, sizeof num, (uint64_t)v);
-    else
-        edra_report_fmt_num(num, sizeof num, v, 3);
-    snprintf(buf, size, "%s%s", num, percent ? "%" : "");
-}
-
-typedef struct {
-    double min, max, step;
-    int log;
-    int percent;
-} axis;
-
-/* A 1-2-2.5-5 step giving about `ticks` intervals over [0, maxv]. */
-static void axis_linear(axis *a, double maxv, int percent)
-{
-    static const double mult[] = {1, 2, 2.5, 5, 10};
-    if (!(maxv > 0) || !isfinite(maxv))
-        maxv = percent ? 1.0 : 1.0;
-    double raw = maxv / 5.0, base = pow(10.0, floor(log10(raw))), step = base * 10;
-    for (size_t i = 0; i < sizeof mult / sizeof mult[0]; i++)
-        if (base * mult[i] >= raw) {
-            step = base * mult[i];
-            break;
-        }
-    a->min = 0;
-    a->step = step;
-    a->max = ceil(maxv / step - 1e-9) * step;
-    a->log = 0;
-    a->percent = percent;
-}
-
-static void axis_log(axis *a, double maxv)
-{
-    a->min = 0.6; /* below 1 so a count of 1 still shows as a bar */
-    a->max = maxv > 1 ? pow(10.0, ceil(log10(maxv) - 1e-12)) : 10;
-    if (a->max < maxv * 3)
-        a->max *= 10; /* leave room for the value label above the tallest bar */
-    a->step = 10;
-    a->log = 1;
-    a->percent = 0;
-}
-
-/* Position of v along the axis as a share of its length, clamped to [0, 1]. */
-static double axis_frac(const axis *a, double v)
-{
-    double f;
-    if (a->log)
-        f = v < a->min ? 0 : (log10(v) - log10(a->min)) / (log10(a->max) - log10(a->min));
-    else
-        f = (v - a->min) / (a->max - a->min);
-    return f < 0 ? 0 : f > 1 ? 1 : f;
-}
-
-static void fmt_tick(char *buf, size_t size, const axis *a, double v)
-{
-    if (a->log) {
-        edra_report_fmt_count(buf, size, (uint64_t)llround(v));
-        return;
-    }
-    /* as many decimals as the step needs: 2.5 -> 1, 0.25 -> 2, 5 -> 0 */
-    int decimals = 0;
-    double scaled = a->step;
-    while (decimals < 9 && fabs(scaled - round(scaled)) > 1e-6 * scaled) {
-        decimals++;
-        scaled *= 10;
-    }
-    const char *unit = a->percent ? "%" : "";
-    if (decimals == 0 && fabs(v) < 1e15) {
-        char num[40];
-        edra_report_fmt_count(num, sizeof num, (uint64_t)llround(fabs(v)));
-        snprintf(buf, size, "%s%s%s", v < 0 ? "-" : "", num, unit);
-    } else if (fabs(v) >= 1e15 || (v != 0 && fabs(v) < 1e-6)) {
-        snprintf(buf, size, "%.3g%s", v, unit);
-    } else {
-        snprintf(buf, size, "%.*f%s", decimals, v, unit);
-    }
-}
-
-/* Tick values of an axis, at most max_ticks. */
-static size_t axis_ticks(const axis *a, double *ticks, size_t max_ticks)
-{
-    size_t n = 0;
-    if (a->log) {
-        for (double v = 1; v <= a->max * 1.0001 && n < max_ticks; v *= 10)
-            ticks[n++] = v;
-    } else {
-        for (size_t i = 0; n < max_ticks; i++) {
-            double v = a->min + (double)i * a->step;
-            if (v > a->max + a->step * 1e-6)
-                break;
-            ticks[n++] = v;
-        }
-    }
-    return n;
-}
-
-/* ---- frame, legend ------------------------------------------------------------------- */
-
-typedef struct {
-    rgb color;
-    const char *label;
-    int shape; /* 0 square, 1 circle, 2 outlined square (marked), 3 ring (chosen) */
-} legend_item;
-
-static void draw_swatch(cairo_t *cr, double x, double y, double s, const legend_item *it)
-{
-    cairo_new_path(cr); /* the text left a current point; an arc would join it */
-    switch (it->shape) {
-    case 1:
-        cairo_arc(cr, x + s / 2, y + s / 2, s / 2.6, 0, 2 * PI);
-        set_rgb(cr, it->color);
-        cairo_fill(cr);
-        break;
-    case 2:
-        cairo_rectangle(cr, x + 1, y + 1, s - 2, s - 2);
-        set_rgb(cr, it->color);
-        cairo_fill_preserve(cr);
-        set_rgb(cr, INK);
-        cairo_set_line_width(cr, 2.2);
-        cairo_stroke(cr);
-        break;
-    case 3:
-        cairo_arc(cr, x + s / 2, y + s / 2, s / 2.4, 0, 2 * PI);
-        set_rgb(cr, it->color);
-        cairo_set_line_width(cr, 2.6);
-        cairo_stroke(cr);
-        break;
-    default:
-        cairo_rectangle(cr, x, y, s, s);
-        set_rgb(cr, it->color);
-        cairo_fill(cr);
-    }
-}
-
-/* Legend row starting at (x, y); returns its height. */
-static double draw_legend(cairo_t *cr, double x, double y, double max_x, const legend_item *items,
-                          size_t n)
-{
-    const double size = 14, swatch = 13, gap = 22;
-    double cx = x, row_h = 0, top = y;
-    for (size_t i = 0; i < n; i++) {
-        double w, h;
-        text_size(cr, items[i].label, size, 0, &w, &h);
-        if (cx > x && cx + swatch + 6 + w > max_x) {
-            cx = x;
-            y += row_h + 4;
-        }
-        if (h > row_h)
-            row_h = h;
-        draw_swatch(cr, cx, y + (h - swatch) / 2, swatch, &items[i]);
-        text_at(cr, items[i].label, size, 0, INK, cx + swatch + 6, y, 0, 0, 0);
-        cx += swatch + 6 + w + gap;
-    }
-    return n ? y + row_h - top : 0;
-}
-
-/* White background, title and subtitle; returns the y below them. */
-static double draw_header(cairo_t *cr, double W, double H, const char *title, const char *subtitle)
-{
-    double w, h, y = 16;
-    cairo_rectangle(cr, 0, 0, W, H);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_fill(cr);
-    text_at(cr, title, 21, 1, INK, 24, y, 0, 0, 0);
-    text_size(cr, title, 21, 1, &w, &h);
-    y += h + 2;
-    if (subtitle && *subtitle) {
-        PangoLayout *layout = make_layout(cr, subtitle, 14, 0);
-        PangoRectangle logical;
-        pango_layout_set_width(layout, (int)((W - 48) * PANGO_SCALE));
-        pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
-        pango_layout_get_extents(layout, NULL, &logical);
-        cairo_move_to(cr, 24, y);
-        set_rgb(cr, MUTED);
-        pango_cairo_update_layout(cr, layout);
-        pango_cairo_show_layout(cr, layout);
-        y += (double)logical.height / PANGO_SCALE;
-        g_object_unref(layout);
-    }
-    return y + 8;
-}
-
-/* ---- bar panel ----------------------------------------------------------------------- */
-
-typedef struct {
-    const char *title;             /* panel heading, NULL for none */
-    const char *x_title, *y_title;
-    size_t n_groups, n_series;
-    const char *group_labels[MAX_GROUPS];
-    rgb colors[MAX_SERIES];
-    double values[MAX_GROUPS][MAX_SERIES]; /* NaN = not available, drawn "n/a" */
-    unsigned char marked[MAX_GROUPS][MAX_SERIES];
-    int log_y, percent, value_labels;
-    double threshold_after;        /* dashed line after this group index; < 0 = none */
-    const char *threshold_label;
-} bar_panel;
-
-static void draw_bars(cairo_t *cr, double x, double y, double w, double h, const bar_panel *p)
-{
-    axis ax;
-    double maxv = 0, ticks[16], tw, th, left = 0, label_w = 0, label_h = 0;
-    char buf[64];
-    const double tick_size = 13.5, title_size = 14, label_size = 13, value_size = 11.5;
-
-    if (p->title) {
-        text_at(cr, p->title, 15, 1, INK, x, y, 0, 0, 0);
-        text_size(cr, p->title, 15, 1, &tw, &th);
-        y += th + 6;
-        h -= th + 6;
-    }
-    for (size_t g = 0; g < p->n_groups; g++)
-        for (size_t s = 0; s < p->n_series; s++)
-            if (isfinite(p->values[g][s]) && p->values[g][s] > maxv)
-                maxv = p->values[g][s];
-    if (p->log_y)
-        axis_log(&ax, maxv);
-    else
-        axis_linear(&ax, maxv * (p->value_labels ? 1.12 : 1.0), p->percent);
-    size_t n_ticks = axis_ticks(&ax, ticks, 16);
-    for (size_t i = 0; i < n_ticks; i++) {
-        fmt_tick(buf, sizeof buf, &ax, ticks[i]);
-        text_size(cr, buf, tick_size, 0, &tw, &th);
-        if (tw > left)
-            left = tw;
-    }
-    text_size(cr, p->y_title, title_size, 0, &tw, &th);
-    double y_title_h = th;
-    left += y_title_h + 16;
-
-    /* the group labels: horizontal when they fit, else at 45 degrees */
-    double plot_w = w - left - 8;
-    double gw = plot_w / (double)(p->n_groups ? p->n_groups : 1);
-    for (size_t g = 0; g < p->n_groups; g++) {
-        text_size(cr, p->group_labels[g], label_size, 0, &tw, &th);
-        if (tw > label_w)
-            label_w = tw;
-        if (th > label_h)
-            label_h = th;
-    }
-    int rotate = label_w > gw * 0.95;
-    double labels_h = rotate ? (label_w + label_h) * sin(PI / 4) + 4 : label_h + 4;
-    text_size(cr, p->x_title, title_size, 0, &tw, &th);
-    double bottom = labels_h + th + 12;
-    double px = x + left, py = y + 6, ph = h - bottom - 6;
-    double base = py + ph;
-
-    /* grid and y ticks */
-    cairo_set_line_width(cr, 1);
-    for (size_t i = 0; i < n_ticks; i++) {
-        double ty = base - axis_frac(&ax, ticks[i]) * ph;
-        cairo_move_to(cr, px, ty);
-        cairo_line_to(cr, px + plot_w, ty);
-        set_rgb(cr, GRID);
-        cairo_stroke(cr);
-        fmt_tick(buf, sizeof buf, &ax, ticks[i]);
-        text_at(cr, buf, tick_size, 0, MUTED, px - 6, ty, 1.0, 0.5, 0);
-    }
-    text_at(cr, p->y_title, title_size, 0, INK, x + y_title_h / 2, py + ph / 2, 0.5, 0.5,
-            -PI / 2);
-
-    /* bars */
-    double bw = gw * 0.74 / (double)p->n_series;
-    for (size_t g = 0; g < p->n_groups; g++) {
-        double gx = px + gw * (double)g + gw * 0.13;
-        for (size_t s = 0; s < p->n_series; s++) {
-            double v = p->values[g][s], bx = gx + bw * (double)s;
-            if (isnan(v)) {
-                text_at(cr, "n/a", value_size, 0, MUTED, bx + bw / 2, base - 3, 0.5, 1.0, 0);
-                continue;
-            }
-            double top = base - axis_frac(&ax, v) * ph;
-            if (base - top > 0.01) {
-                cairo_rectangle(cr, bx + 0.5, top, bw - 1, base - top);
-                set_rgb(cr, p->colors[s]);
-                cairo_fill_preserve(cr);
-                if (p->marked[g][s]) {
-                    set_rgb(cr, INK);
-                    cairo_set_line_width(cr, 2.4);
-                    cairo_stroke(cr);
-                } else {
-                    cairo_new_path(cr);
-                }
-            }
-            if (p->value_labels && !(p->log_y && v <= 0)) {
-                fmt_value(buf, sizeof buf, v, p->percent);
-                text_size(cr, buf, value_size, 0, &tw, &th);
-                if (tw > bw * 1.3)
-                    text_at(cr, buf, value_size, 0, INK, bx + bw / 2, top - 3, 0, 0.5, -PI / 2);
-                else
-                    text_at(cr, buf, value_size, 0, INK, bx + bw / 2, top - 2, 0.5, 1.0, 0);
-            }
-        }
-        if (rotate)
-            text_at(cr, p->group_labels[g], label_size, 0, INK, px + gw * (double)g + gw / 2 + 4,
-                    base + 6, 1.0, 0.0, -PI / 4);
-        else
-            text_at(cr, p->group_labels[g], label_size, 0, INK, px + gw * (double)g + gw / 2,
-                    base + 4, 0.5, 0.0, 0);
-    }
-    if (p->threshold_after >= 0 && p->threshold_label) {
-        double tx = px + gw * (p->threshold_after + 1);
-        const double dash[] = {6, 4};
-        cairo_save(cr);
-        cairo_set_dash(cr, dash, 2, 0);
-        cairo_set_line_width(cr, 1.6);
-        cairo_move_to(cr, tx, py);
-        cairo_line_to(cr, tx, base);
-        set_rgb(cr, THRESHOLD);
-        cairo_stroke(cr);
-        cairo_restore(cr);
-        text_at(cr, p->threshold_label, 12, 0, THRESHOLD, tx - 5, py + 2, 1.0, 0, 0);
-    }
-    /* axis line on top of the bars */
-    cairo_move_to(cr, px, base);
-    cairo_line_to(cr, px + plot_w, base);
-    set_rgb(cr, INK);
-    cairo_set_line_width(cr, 1.2);
-    cairo_stroke(cr);
-    text_at(cr, p->x_title, title_size, 0, INK, px + plot_w / 2, base + labels_h + 6, 0.5, 0, 0);
-}
+static const edra_plot_rgb BEFORE = {0.64, 0.71, 0.80};
+static const edra_plot_rgb AFTER = {0.13, 0.36, 0.62};
+static const edra_plot_rgb SERIES3 = {0.87, 0.52, 0.15};
+static const edra_plot_rgb MEETS = {0.18, 0.55, 0.31};
+static const edra_plot_rgb FAILS = {0.78, 0.29, 0.25};
+static const edra_plot_rgb PARTIAL = {0.62, 0.62, 0.64};
+static const edra_plot_rgb CHOSEN = {0.93, 0.55, 0.05};
 
 /* ---- the charts ---------------------------------------------------------------------- */
 
@@ -479,15 +77,15 @@ static void histogram_into(double *out, size_t stride, const uint64_t *lo, size_
 
 static void chart_class_sizes(cairo_t *cr, double W, double H, const edra_report_run *run)
 {
-    char labels[MAX_GROUPS][72];
-    bar_panel p;
-    uint64_t lo[MAX_GROUPS + 1];
+    char labels[EDRA_PLOT_MAX_GROUPS][72];
+    edra_plot_bars_spec p;
+    uint64_t lo[EDRA_PLOT_MAX_GROUPS + 1];
     char sub[256], a[32], b[32];
     memset(&p, 0, sizeof p);
     uint64_t largest = largest_class(run->before);
     if (run->after && largest_class(run->after) > largest)
         largest = largest_class(run->after);
-    p.n_groups = size_bins(lo, MAX_GROUPS + 1, largest);
+    p.n_groups = size_bins(lo, EDRA_PLOT_MAX_GROUPS + 1, largest);
     p.n_series = run->after ? 2 : 1;
     for (size_t g = 0; g < p.n_groups; g++) {
         uint64_t hi = lo[g + 1] - 1;
@@ -499,10 +97,10 @@ static void chart_class_sizes(cairo_t *cr, double W, double H, const edra_report
             snprintf(labels[g], sizeof labels[g], "%s\u2013%s", a, b);
         p.group_labels[g] = labels[g];
     }
-    histogram_into(&p.values[0][0], MAX_SERIES, lo, p.n_groups, run->before);
+    histogram_into(&p.values[0][0], EDRA_PLOT_MAX_SERIES, lo, p.n_groups, run->before);
     p.colors[0] = run->after ? BEFORE : AFTER;
     if (run->after) {
-        histogram_into(&p.values[0][1], MAX_SERIES, lo, p.n_groups, run->after);
+        histogram_into(&p.values[0][1], EDRA_PLOT_MAX_SERIES, lo, p.n_groups, run->after);
         p.colors[1] = AFTER;
     }
     p.log_y = 1;
@@ -518,19 +116,19 @@ static void chart_class_sizes(cairo_t *cr, double W, double H, const edra_report
                  "transformation (smallest class %llu).",
                  a, b, (unsigned long long)run->after->prosecutor.k_min);
     } else {
-        snprintf(sub, sizeof sub, "Equivalence classes by size: %s classes (smallest class %llu).", a,
-                 (unsigned long long)run->before->prosecutor.k_min);
+        snprintf(sub, sizeof sub, "Equivalence classes by size: %s classes (smallest class %llu).",
+                 a, (unsigned long long)run->before->prosecutor.k_min);
     }
-    double y = draw_header(cr, W, H, edra_chart_title(EDRA_CHART_CLASS_SIZES), sub);
-    legend_item items[2] = {{p.colors[0], BEFORE_NAME, 0}, {AFTER, AFTER_NAME, 0}};
-    y += draw_legend(cr, 24, y, W - 24, items, run->after ? 2 : 1) + 6;
-    draw_bars(cr, 16, y, W - 32, H - y - 10, &p);
+    double y = edra_plot_header(cr, W, H, edra_chart_title(EDRA_CHART_CLASS_SIZES), sub);
+    edra_plot_legend_item items[2] = {{p.colors[0], BEFORE_NAME, 0}, {AFTER, AFTER_NAME, 0}};
+    y += edra_plot_legend(cr, 24, y, W - 24, items, run->after ? 2 : 1) + 6;
+    edra_plot_bars(cr, 16, y, W - 32, H - y - 10, &p);
 }
 
 static void chart_risk(cairo_t *cr, double W, double H, const edra_report_run *run)
 {
     char labels[EDRA_RISK_BUCKETS][32];
-    bar_panel p;
+    edra_plot_bars_spec p;
     char sub[320], thr_label[48], num[32];
     const edra_figures *figs[2] = {run->before, run->after};
     memset(&p, 0, sizeof p);
@@ -543,8 +141,8 @@ static void chart_risk(cairo_t *cr, double W, double H, const edra_report_run *r
     for (size_t s = 0; s < p.n_series; s++) {
         const edra_risk_figures *r = &figs[s]->prosecutor;
         for (size_t g = 0; g < EDRA_RISK_BUCKETS; g++)
-            p.values[g][s] = r->records ? 100.0 * (double)r->bucket_records[g] / (double)r->records
-                                        : 0.0;
+            p.values[g][s] =
+                r->records ? 100.0 * (double)r->bucket_records[g] / (double)r->records : 0.0;
     }
     p.colors[0] = run->after ? BEFORE : AFTER;
     p.colors[1] = AFTER;
@@ -556,34 +154,36 @@ static void chart_risk(cairo_t *cr, double W, double H, const edra_report_run *r
         for (size_t g = 0; g < EDRA_RISK_BUCKETS; g++)
             if (edra_risk_bucket_edges[g] <= thr + 0.0051)
                 p.threshold_after = (double)g;
-        snprintf(thr_label, sizeof thr_label, "threshold %s", edra_report_fmt_num(num, sizeof num, thr, 3));
+        snprintf(thr_label, sizeof thr_label, "threshold %s",
+                 edra_report_fmt_num(num, sizeof num, thr, 3));
         p.threshold_label = thr_label;
     }
     p.x_title = "re-identification probability 1/class size (upper edge of the bucket)";
     p.y_title = "records (% of records released)";
     char after_text[96] = "";
     if (run->after)
-        snprintf(after_text, sizeof after_text, ", %s%% after the chosen transformation",
-                 edra_report_fmt_num(num, sizeof num, 100 * run->after->prosecutor.records_at_risk, 3));
+        snprintf(
+            after_text, sizeof after_text, ", %s%% after the chosen transformation",
+            edra_report_fmt_num(num, sizeof num, 100 * run->after->prosecutor.records_at_risk, 3));
     snprintf(sub, sizeof sub,
              "Records by prosecutor re-identification probability. Records right of the dashed "
              "line are at risk: %s%% as the data stand%s.",
              edra_report_fmt_num(num, sizeof num, 100 * run->before->prosecutor.records_at_risk, 3),
              after_text);
-    double y = draw_header(cr, W, H, edra_chart_title(EDRA_CHART_RISK), sub);
-    legend_item items[2] = {{p.colors[0], BEFORE_NAME, 0}, {AFTER, AFTER_NAME, 0}};
-    y += draw_legend(cr, 24, y, W - 24, items, run->after ? 2 : 1) + 6;
-    draw_bars(cr, 16, y, W - 32, H - y - 10, &p);
+    double y = edra_plot_header(cr, W, H, edra_chart_title(EDRA_CHART_RISK), sub);
+    edra_plot_legend_item items[2] = {{p.colors[0], BEFORE_NAME, 0}, {AFTER, AFTER_NAME, 0}};
+    y += edra_plot_legend(cr, 24, y, W - 24, items, run->after ? 2 : 1) + 6;
+    edra_plot_bars(cr, 16, y, W - 32, H - y - 10, &p);
 }
 
 static void chart_models(cairo_t *cr, double W, double H, const edra_report_run *run)
 {
     const edra_figures *f = edra_report_final(run);
-    bar_panel l, t;
+    edra_plot_bars_spec l, t;
     char sub[256], c_label[48], num[32];
     memset(&l, 0, sizeof l);
     memset(&t, 0, sizeof t);
-    size_t n = f->n_sa < MAX_GROUPS ? f->n_sa : MAX_GROUPS;
+    size_t n = f->n_sa < EDRA_PLOT_MAX_GROUPS ? f->n_sa : EDRA_PLOT_MAX_GROUPS;
     l.n_groups = t.n_groups = n;
     l.n_series = t.n_series = 3;
     l.colors[0] = t.colors[0] = AFTER;
@@ -606,23 +206,25 @@ static void chart_models(cairo_t *cr, double W, double H, const edra_report_run 
     l.x_title = t.x_title = "sensitive attribute";
     l.y_title = "l (higher is more diverse)";
     t.y_title = "t (lower is closer)";
-    snprintf(sub, sizeof sub, "Privacy models per sensitive attribute, %s. n/a: the model does not "
-                              "apply (no order or no hierarchy for the attribute).",
+    snprintf(sub, sizeof sub,
+             "Privacy models per sensitive attribute, %s. n/a: the model does not "
+             "apply (no order or no hierarchy for the attribute).",
              run->after ? "after the chosen transformation" : "data as they stand");
-    double y = draw_header(cr, W, H, edra_chart_title(EDRA_CHART_MODELS), sub);
-    snprintf(c_label, sizeof c_label, "recursive (c = %s)", edra_report_fmt_num(num, sizeof num, c, 3));
-    legend_item items[3] = {{AFTER, "distinct l / equal distance", 0},
-                            {BEFORE, "entropy l / ordered distance", 0},
-                            {SERIES3, c_label, 0}};
-    y += draw_legend(cr, 24, y, W - 24, items, 3) + 8;
-    draw_bars(cr, 16, y, W / 2 - 24, H - y - 10, &l);
-    draw_bars(cr, W / 2 + 8, y, W / 2 - 24, H - y - 10, &t);
+    double y = edra_plot_header(cr, W, H, edra_chart_title(EDRA_CHART_MODELS), sub);
+    snprintf(c_label, sizeof c_label, "recursive (c = %s)",
+             edra_report_fmt_num(num, sizeof num, c, 3));
+    edra_plot_legend_item items[3] = {{AFTER, "distinct l / equal distance", 0},
+                                      {BEFORE, "entropy l / ordered distance", 0},
+                                      {SERIES3, c_label, 0}};
+    y += edra_plot_legend(cr, 24, y, W - 24, items, 3) + 8;
+    edra_plot_bars(cr, 16, y, W / 2 - 24, H - y - 10, &l);
+    edra_plot_bars(cr, W / 2 + 8, y, W / 2 - 24, H - y - 10, &t);
 }
 
 static void chart_population(cairo_t *cr, double W, double H, const edra_report_run *run)
 {
     static const char *models[3] = {"Pitman", "Zayatz", "SNB"};
-    bar_panel p;
+    edra_plot_bars_spec p;
     char sub[320], n_text[40], num[32];
     const edra_figures *figs[2];
     size_t n_figs = 0;
@@ -655,15 +257,15 @@ static void chart_population(cairo_t *cr, double W, double H, const edra_report_
              "Share of the population (N = %s, sampling fraction %s) estimated to be unique on the "
              "quasi-identifiers. Outlined: the estimator the Dankar et al. (2012) rule chose.",
              n_text, edra_report_fmt_num(num, sizeof num, pf->sampling_fraction, 3));
-    double y = draw_header(cr, W, H, edra_chart_title(EDRA_CHART_POPULATION), sub);
-    legend_item items[3];
+    double y = edra_plot_header(cr, W, H, edra_chart_title(EDRA_CHART_POPULATION), sub);
+    edra_plot_legend_item items[3];
     size_t n_items = 0;
     for (size_t s = 0; s < n_figs; s++)
-        items[n_items++] = (legend_item){p.colors[s], figs[s] == run->after ? AFTER_NAME
-                                                                             : BEFORE_NAME, 0};
-    items[n_items++] = (legend_item){PARTIAL, "chosen by the Dankar et al. rule", 2};
-    y += draw_legend(cr, 24, y, W - 24, items, n_items) + 6;
-    draw_bars(cr, 16, y, W - 32, H - y - 10, &p);
+        items[n_items++] = (edra_plot_legend_item){
+            p.colors[s], figs[s] == run->after ? AFTER_NAME : BEFORE_NAME, 0};
+    items[n_items++] = (edra_plot_legend_item){PARTIAL, "chosen by the Dankar et al. rule", 2};
+    y += edra_plot_legend(cr, 24, y, W - 24, items, n_items) + 6;
+    edra_plot_bars(cr, 16, y, W - 32, H - y - 10, &p);
 }
 
 static int same_levels(const uint8_t *a, const uint8_t *b, size_t n)
@@ -683,7 +285,7 @@ static unsigned height_of(const uint8_t *levels, size_t n_qi)
  * the nodes meeting the targets sit above a frontier and the chosen one is ringed. */
 static void chart_lattice(cairo_t *cr, double W, double H, const edra_report_run *run)
 {
-    axis ax, ay;
+    edra_plot_axis ax, ay;
     double ticks[16], tw, th, max_loss = 0, left = 0;
     unsigned max_height = 0;
     char buf[160], sub[512], c1[32], c2[32], c3[32], l1[64], l2[64], l3[64], levels[256];
@@ -697,15 +299,16 @@ static void chart_lattice(cairo_t *cr, double W, double H, const edra_report_run
             max_height = h;
         counts[nd->meets == 1 ? 0 : nd->meets == 0 ? 1 : 2]++;
     }
-    axis_linear(&ax, max_loss, 0);
-    axis_linear(&ay, max_height ? max_height : 1, 0);
+    edra_plot_axis_linear(&ax, max_loss, 0);
+    edra_plot_axis_linear(&ay, max_height ? max_height : 1, 0);
     if (ay.step < 1) { /* heights are whole numbers */
         ay.step = 1;
         ay.max = max_height ? max_height : 1;
     }
 
     edra_report_fmt_count(c1, sizeof c1, (uint64_t)run->n_nodes);
-    if (run->lattice_size >= 1 && run->lattice_size < 1e15 && run->lattice_size == floor(run->lattice_size))
+    if (run->lattice_size >= 1 && run->lattice_size < 1e15 &&
+        run->lattice_size == floor(run->lattice_size))
         edra_report_fmt_count(c2, sizeof c2, (uint64_t)run->lattice_size);
     else
         edra_report_fmt_num(c2, sizeof c2, run->lattice_size, 3);
@@ -718,74 +321,78 @@ static void chart_lattice(cairo_t *cr, double W, double H, const edra_report_run
              "The %s transformations the search checked, of %s in the lattice, by information "
              "loss (%s) and height (the sum of their generalization levels).%s",
              c1, c2, run->metric_name ? run->metric_name : "loss", levels);
-    double y = draw_header(cr, W, H, edra_chart_title(EDRA_CHART_LATTICE), sub);
-    snprintf(l1, sizeof l1, "meets every target (%s)", edra_report_fmt_count(c1, sizeof c1, counts[0]));
+    double y = edra_plot_header(cr, W, H, edra_chart_title(EDRA_CHART_LATTICE), sub);
+    snprintf(l1, sizeof l1, "meets every target (%s)",
+             edra_report_fmt_count(c1, sizeof c1, counts[0]));
     snprintf(l2, sizeof l2, "does not meet (%s)", edra_report_fmt_count(c2, sizeof c2, counts[1]));
-    snprintf(l3, sizeof l3, "not fully evaluated (%s)", edra_report_fmt_count(c3, sizeof c3, counts[2]));
-    legend_item items[4];
+    snprintf(l3, sizeof l3, "not fully evaluated (%s)",
+             edra_report_fmt_count(c3, sizeof c3, counts[2]));
+    edra_plot_legend_item items[4];
     size_t n_items = 0;
-    items[n_items++] = (legend_item){MEETS, l1, 1};
-    items[n_items++] = (legend_item){FAILS, l2, 1};
+    items[n_items++] = (edra_plot_legend_item){MEETS, l1, 1};
+    items[n_items++] = (edra_plot_legend_item){FAILS, l2, 1};
     if (counts[2])
-        items[n_items++] = (legend_item){PARTIAL, l3, 1};
+        items[n_items++] = (edra_plot_legend_item){PARTIAL, l3, 1};
     if (run->after)
-        items[n_items++] = (legend_item){CHOSEN, "chosen", 3};
-    y += draw_legend(cr, 24, y, W - 24, items, n_items) + 8;
+        items[n_items++] = (edra_plot_legend_item){CHOSEN, "chosen", 3};
+    y += edra_plot_legend(cr, 24, y, W - 24, items, n_items) + 8;
 
-    size_t n_ticks = axis_ticks(&ay, ticks, 16);
+    size_t n_ticks = edra_plot_axis_ticks(&ay, ticks, 16);
     for (size_t i = 0; i < n_ticks; i++) {
-        fmt_tick(buf, sizeof buf, &ay, ticks[i]);
-        text_size(cr, buf, 13.5, 0, &tw, &th);
+        edra_plot_tick_label(buf, sizeof buf, &ay, ticks[i]);
+        edra_plot_text_size(cr, buf, 13.5, 0, &tw, &th);
         if (tw > left)
             left = tw;
     }
     const char *y_title = "height (sum of the levels)";
-    text_size(cr, y_title, 14, 0, &tw, &th);
+    edra_plot_text_size(cr, y_title, 14, 0, &tw, &th);
     double px = 16 + th + 16 + left, py = y + 8, pw = W - px - 28;
     double ph = H - py - 10 - 2 * th - 16;
     double base = py + ph;
     cairo_set_line_width(cr, 1);
     for (size_t i = 0; i < n_ticks; i++) {
-        double ty = base - axis_frac(&ay, ticks[i]) * ph;
+        double ty = base - edra_plot_axis_frac(&ay, ticks[i]) * ph;
         cairo_move_to(cr, px, ty);
         cairo_line_to(cr, px + pw, ty);
-        set_rgb(cr, GRID);
+        edra_plot_set_rgb(cr, EDRA_PLOT_GRID);
         cairo_stroke(cr);
-        fmt_tick(buf, sizeof buf, &ay, ticks[i]);
-        text_at(cr, buf, 13.5, 0, MUTED, px - 6, ty, 1.0, 0.5, 0);
+        edra_plot_tick_label(buf, sizeof buf, &ay, ticks[i]);
+        edra_plot_text(cr, buf, 13.5, 0, EDRA_PLOT_MUTED, px - 6, ty, 1.0, 0.5, 0);
     }
-    n_ticks = axis_ticks(&ax, ticks, 16);
+    n_ticks = edra_plot_axis_ticks(&ax, ticks, 16);
     for (size_t i = 0; i < n_ticks; i++) {
-        double tx = px + axis_frac(&ax, ticks[i]) * pw;
+        double tx = px + edra_plot_axis_frac(&ax, ticks[i]) * pw;
         cairo_move_to(cr, tx, py);
         cairo_line_to(cr, tx, base);
-        set_rgb(cr, GRID);
+        edra_plot_set_rgb(cr, EDRA_PLOT_GRID);
         cairo_stroke(cr);
-        fmt_tick(buf, sizeof buf, &ax, ticks[i]);
-        text_at(cr, buf, 13.5, 0, MUTED, tx, base + 4, 0.5, 0, 0);
+        edra_plot_tick_label(buf, sizeof buf, &ax, ticks[i]);
+        edra_plot_text(cr, buf, 13.5, 0, EDRA_PLOT_MUTED, tx, base + 4, 0.5, 0, 0);
     }
-    text_at(cr, y_title, 14, 0, INK, 16 + th / 2, py + ph / 2, 0.5, 0.5, -PI / 2);
-    snprintf(buf, sizeof buf, "information loss (%s)", run->metric_name ? run->metric_name : "loss");
-    text_at(cr, buf, 14, 0, INK, px + pw / 2, base + th + 8, 0.5, 0, 0);
+    edra_plot_text(cr, y_title, 14, 0, EDRA_PLOT_INK, 16 + th / 2, py + ph / 2, 0.5, 0.5,
+                   -EDRA_PLOT_PI / 2);
+    snprintf(buf, sizeof buf, "information loss (%s)",
+             run->metric_name ? run->metric_name : "loss");
+    edra_plot_text(cr, buf, 14, 0, EDRA_PLOT_INK, px + pw / 2, base + th + 8, 0.5, 0, 0);
 
     /* nodes that fail first, so the ones meeting the targets stay visible */
     static const int order[3] = {0, -1, 1};
-    const rgb colors[3] = {FAILS, PARTIAL, MEETS};
+    const edra_plot_rgb colors[3] = {FAILS, PARTIAL, MEETS};
     cairo_save(cr);
     cairo_rectangle(cr, px - 8, py - 8, pw + 16, ph + 16);
     cairo_clip(cr);
     for (size_t pass = 0; pass < 3; pass++) {
-        set_rgb(cr, colors[pass]);
+        edra_plot_set_rgb(cr, colors[pass]);
         cairo_new_path(cr);
         for (size_t i = 0; i < run->n_nodes; i++) {
             const edra_report_node *nd = &run->nodes[i];
             int m = nd->meets == 1 ? 1 : nd->meets == 0 ? 0 : -1;
             if (m != order[pass] || !isfinite(nd->loss))
                 continue;
-            double nx = px + axis_frac(&ax, nd->loss) * pw;
-            double ny = base - axis_frac(&ay, height_of(nd->levels, n_qi)) * ph;
+            double nx = px + edra_plot_axis_frac(&ax, nd->loss) * pw;
+            double ny = base - edra_plot_axis_frac(&ay, height_of(nd->levels, n_qi)) * ph;
             cairo_new_sub_path(cr);
-            cairo_arc(cr, nx, ny, 3.6, 0, 2 * PI);
+            cairo_arc(cr, nx, ny, 3.6, 0, 2 * EDRA_PLOT_PI);
         }
         cairo_fill(cr);
     }
@@ -796,11 +403,11 @@ static void chart_lattice(cairo_t *cr, double W, double H, const edra_report_run
                 cl = run->nodes[i].loss;
                 break;
             }
-        double nx = px + axis_frac(&ax, cl) * pw;
-        double ny = base - axis_frac(&ay, height_of(run->after->levels, n_qi)) * ph;
+        double nx = px + edra_plot_axis_frac(&ax, cl) * pw;
+        double ny = base - edra_plot_axis_frac(&ay, height_of(run->after->levels, n_qi)) * ph;
         cairo_new_path(cr);
-        cairo_arc(cr, nx, ny, 8.5, 0, 2 * PI);
-        set_rgb(cr, CHOSEN);
+        cairo_arc(cr, nx, ny, 8.5, 0, 2 * EDRA_PLOT_PI);
+        edra_plot_set_rgb(cr, CHOSEN);
         cairo_set_line_width(cr, 2.8);
         cairo_stroke(cr);
     }
@@ -809,19 +416,19 @@ static void chart_lattice(cairo_t *cr, double W, double H, const edra_report_run
     cairo_line_to(cr, px + pw, base);
     cairo_move_to(cr, px, base);
     cairo_line_to(cr, px, py);
-    set_rgb(cr, INK);
+    edra_plot_set_rgb(cr, EDRA_PLOT_INK);
     cairo_set_line_width(cr, 1.2);
     cairo_stroke(cr);
 }
 
 static void chart_loss(cairo_t *cr, double W, double H, const edra_report_run *run)
 {
-    char labels[MAX_GROUPS][160];
+    char labels[EDRA_PLOT_MAX_GROUPS][160];
     const edra_microdata *md = run->ctx->md;
-    bar_panel p;
+    edra_plot_bars_spec p;
     char sub[256], num[32], y_title[96];
     memset(&p, 0, sizeof p);
-    p.n_groups = md->n_qi < MAX_GROUPS ? md->n_qi : MAX_GROUPS;
+    p.n_groups = md->n_qi < EDRA_PLOT_MAX_GROUPS ? md->n_qi : EDRA_PLOT_MAX_GROUPS;
     p.n_series = 1;
     for (size_t d = 0; d < p.n_groups; d++) {
         snprintf(labels[d], sizeof labels[d], "%s\nlevel %u of %zu", md->qi_names[d],
@@ -833,13 +440,16 @@ static void chart_loss(cairo_t *cr, double W, double H, const edra_report_run *r
     p.value_labels = 1;
     p.threshold_after = -1;
     p.x_title = "quasi-identifier and the generalization level chosen";
-    snprintf(y_title, sizeof y_title, "information loss (%s)", run->metric_name ? run->metric_name : "loss");
+    snprintf(y_title, sizeof y_title, "information loss (%s)",
+             run->metric_name ? run->metric_name : "loss");
     p.y_title = y_title;
-    snprintf(sub, sizeof sub, "Each quasi-identifier's share of the information loss of the chosen "
-                              "transformation (total %s = %s).",
-             run->metric_name ? run->metric_name : "loss", edra_report_fmt_num(num, sizeof num, run->loss, 4));
-    double y = draw_header(cr, W, H, edra_chart_title(EDRA_CHART_LOSS), sub);
-    draw_bars(cr, 16, y + 4, W - 32, H - y - 14, &p);
+    snprintf(sub, sizeof sub,
+             "Each quasi-identifier's share of the information loss of the chosen "
+             "transformation (total %s = %s).",
+             run->metric_name ? run->metric_name : "loss",
+             edra_report_fmt_num(num, sizeof num, run->loss, 4));
+    double y = edra_plot_header(cr, W, H, edra_chart_title(EDRA_CHART_LOSS), sub);
+    edra_plot_bars(cr, 16, y + 4, W - 32, H - y - 14, &p);
 }
 
 /* ---- public -------------------------------------------------------------------------- */
@@ -870,20 +480,19 @@ int edra_chart_available(edra_chart_kind kind, const edra_report_run *run)
 
 const char *edra_chart_name(edra_chart_kind kind)
 {
-    static const char *names[EDRA_CHARTS] = {"class_sizes", "risk", "models",
+    static const char *names[EDRA_CHARTS] = {"class_sizes", "risk",    "models",
                                              "population",  "lattice", "loss"};
     return (unsigned)kind < EDRA_CHARTS ? names[kind] : "unknown";
 }
 
 const char *edra_chart_title(edra_chart_kind kind)
 {
-    static const char *titles[EDRA_CHARTS] = {
-        "Class-size distribution",
-        "Records by re-identification probability",
-        "l-diversity and t-closeness per sensitive attribute",
-        "Population-uniqueness estimates",
-        "Transformations checked by the search",
-        "Information loss per quasi-identifier"};
+    static const char *titles[EDRA_CHARTS] = {"Class-size distribution",
+                                              "Records by re-identification probability",
+                                              "l-diversity and t-closeness per sensitive attribute",
+                                              "Population-uniqueness estimates",
+                                              "Transformations checked by the search",
+                                              "Information loss per quasi-identifier"};
     return (unsigned)kind < EDRA_CHARTS ? titles[kind] : "unknown";
 }
 
@@ -895,9 +504,9 @@ int edra_chart_draw(cairo_t *cr, double width, double height, edra_chart_kind ki
                               edra_chart_name(kind));
     double scale = width / LOGICAL_WIDTH;
     double W = LOGICAL_WIDTH, H = height / scale;
-    PangoFontMap *fonts = pango_cairo_font_map_new();
-    PangoContext *context = pango_font_map_create_context(fonts);
-    cairo_set_user_data(cr, &pango_key, context, NULL);
+    if (edra_plot_begin(cr) != 0)
+        return edra_error_set(err, EDRA_ENOMEM, "chart \"%s\": out of memory",
+                              edra_chart_name(kind));
     cairo_save(cr);
     cairo_rectangle(cr, 0, 0, width, height);
     cairo_clip(cr);
@@ -924,9 +533,7 @@ int edra_chart_draw(cairo_t *cr, double width, double height, edra_chart_kind ki
         break;
     }
     cairo_restore(cr);
-    cairo_set_user_data(cr, &pango_key, NULL, NULL);
-    g_object_unref(context);
-    g_object_unref(fonts);
+    edra_plot_end(cr);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         return edra_error_set(err, EDRA_EINTERNAL, "chart \"%s\": %s", edra_chart_name(kind),
                               cairo_status_to_string(cairo_status(cr)));
@@ -1001,8 +608,12 @@ done:
 static int membuf_put_escaped(membuf *b, const char *s)
 {
     for (; *s; s++) {
-        const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                        : *s == '"' ? "&quot;" : *s == '\'' ? "&apos;" : NULL;
+        const char *rep = *s == '<'    ? "&lt;"
+                          : *s == '>'  ? "&gt;"
+                          : *s == '&'  ? "&amp;"
+                          : *s == '"'  ? "&quot;"
+                          : *s == '\'' ? "&apos;"
+                                       : NULL;
         cairo_status_t st = rep ? membuf_write(b, (const unsigned char *)rep, (unsigned)strlen(rep))
                                 : membuf_write(b, (const unsigned char *)s, 1);
         if (st != CAIRO_STATUS_SUCCESS)
@@ -1035,7 +646,8 @@ static int svg_renumber(membuf *out, const membuf *svg)
             }
             int n = snprintf(token, sizeof token, "surface%zu", k + 1);
             if (membuf_write(out, s + run, (unsigned)(i - run)) != CAIRO_STATUS_SUCCESS ||
-                membuf_write(out, (const unsigned char *)token, (unsigned)n) != CAIRO_STATUS_SUCCESS)
+                membuf_write(out, (const unsigned char *)token, (unsigned)n) !=
+                    CAIRO_STATUS_SUCCESS)
                 return -1;
             i = run = j;
             continue;
@@ -1118,8 +730,8 @@ int edra_charts_write_all(const char *dir, const edra_report_run *run, edra_erro
         if (!edra_chart_available((edra_chart_kind)k, run))
             continue;
         snprintf(path, cap, "%s/%s.png", dir, edra_chart_name((edra_chart_kind)k));
-        rc = edra_chart_write_png(path, (edra_chart_kind)k, run, EDRA_CHART_WIDTH, EDRA_CHART_HEIGHT,
-                                  err);
+        rc = edra_chart_write_png(path, (edra_chart_kind)k, run, EDRA_CHART_WIDTH,
+                                  EDRA_CHART_HEIGHT, err);
         if (rc == 0) {
             snprintf(path, cap, "%s/%s.svg", dir, edra_chart_name((edra_chart_kind)k));
             rc = edra_chart_write_svg(path, (edra_chart_kind)k, run, EDRA_CHART_WIDTH,

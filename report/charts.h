@@ -36,7 +36,8 @@ const char *edra_chart_title(edra_chart_kind kind);
 
 /* Draws the chart onto cr in the rectangle (0,0)-(width,height) of its user space (the
  * caller translates); fonts scale with width. Leaves cr's state as it was. Returns 0,
- * EDRA_EUSAGE (chart not available for this run) or EDRA_EINTERNAL (cairo failed). */
+ * EDRA_EUSAGE (chart not available for this run), EDRA_ENOMEM or EDRA_EINTERNAL (cairo
+ * failed). */
 int edra_chart_draw(cairo_t *cr, double width, double height, edra_chart_kind kind,
                     const edra_report_run *run, edra_error *err);
 

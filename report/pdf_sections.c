@@ -765,7 +765,7 @@ static int draw_chart(cairo_t *cr, double width, double height, void *user)
 static void chart(edra_pdf_report *r, edra_chart_kind kind, const char *text)
 {
     edra_layout *l = r->l;
-    double w = edra_layout_width(l), h = w * 0.6;
+    double w = edra_layout_width(l), h = w * 0.55;
     chart_job job = {kind, r->run, r->err};
     double text_h = text ? edra_layout_measure(l, EDRA_TEXT_BODY, 0, text) + 6 : 0;
     edra_layout_heading(l, 2, edra_chart_title(kind), text_h + h + 4);
@@ -799,7 +799,7 @@ void edra_pdf_results(edra_pdf_report *r)
         chart(r, EDRA_CHART_MODELS, NULL);
         static const double wl[5] = {0.28, 0.14, 0.18, 0.18, 0.22};
         const char *hl[5] = {"Sensitive attribute", "Values", "Distinct l", "Entropy l",
-                             "Recursive (c, l): l (c)"};
+                             "Recursive l (c)"};
         edra_layout_table_begin(l, 5, wl, "lrrrr", hl);
         for (size_t s = 0; s < fin->n_sa; s++) {
             const edra_sa_figures *sa = &fin->sa[s];
@@ -869,9 +869,9 @@ void edra_pdf_results(edra_pdf_report *r)
 
 /* ---- 8 appendix -------------------------------------------------------------------------- */
 
-/* A sample of the mapping at level, in labels no finer than the level applied: at the
- * applied level up to three groups with the number of values in each, above it up to three
- * groups of the applied level and where they go. Below the applied level nothing is shown:
+/* A sample of the mapping at level, in labels no finer than applied (the level released,
+ * edra_report_shown_level): at that level up to three groups with the number of values in
+ * each, above it up to three of its groups and where they go. Below it nothing is shown:
  * those values are finer than the release and would disclose values of the data. */
 static const char *mapping_sample(edra_pdf_report *r, const edra_hierarchy *h, size_t level,
                                   size_t applied)
@@ -939,7 +939,7 @@ void edra_pdf_appendix(edra_pdf_report *r)
         for (size_t level = 0; level < edra_hierarchy_levels(h); level++) {
             const char *cells[3] = {edra_pdf_str(r, "%zu", level),
                                     edra_pdf_count(r, edra_hierarchy_width(h, level)),
-                                    mapping_sample(r, h, level, fin->levels[d])};
+                                    mapping_sample(r, h, level, edra_report_shown_level(run, d))};
             if (level == fin->levels[d])
                 edra_layout_table_row_marked(l, cells);
             else

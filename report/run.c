@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../metrics/hierarchy.h"
+
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 static long long days_from_civil(long long y, unsigned m, unsigned d)
@@ -76,6 +78,15 @@ int edra_report_run_check(const edra_report_run *run, edra_error *err)
 const edra_figures *edra_report_final(const edra_report_run *run)
 {
     return run->after ? run->after : run->before;
+}
+
+size_t edra_report_shown_level(const edra_report_run *run, size_t qi)
+{
+    if (run->after)
+        return run->after->levels[qi];
+    if (run->searched)
+        return edra_hierarchy_levels(run->ctx->md->qi_hier[qi]) - 1;
+    return run->before->levels[qi];
 }
 
 char *edra_report_fmt_count(char *buf, size_t size, uint64_t x)

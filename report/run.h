@@ -76,6 +76,11 @@ int edra_report_parse_time(const char *iso, time_t *out, edra_error *err);
 /* The figures the report's results describe: after when given, else before. */
 const edra_figures *edra_report_final(const edra_report_run *run);
 
+/* The finest generalization level of quasi-identifier qi whose values the reports may show:
+ * the level released (after), the data's own values for an assessment alone, and only the
+ * top of the hierarchy when a search found nothing to release. */
+size_t edra_report_shown_level(const edra_report_run *run, size_t qi);
+
 /* "12,345": a count with thousands separators. Returns buf. */
 char *edra_report_fmt_count(char *buf, size_t size, uint64_t x);
 

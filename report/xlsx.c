@@ -1,7 +1,8 @@
 /* report.xlsx with libxlsxwriter. libxlsxwriter writes to a file name, so the workbook goes
  * to a mkstemp name beside the target and is then published with edra_atomic_write (fsync,
  * rename, folder fsync). Its errors are converted here with lxw_strerror; the first failing
- * call is the one reported. Aggregates only: hierarchies are domain values, not records. */
+ * call is the one reported. Aggregates only: hierarchies are shown from the level released
+ * up, never values finer than the release. */
 #define _POSIX_C_SOURCE 200809L /* mkstemp, close, unlink */
 #include "xlsx.h"
 
@@ -528,18 +529,18 @@ static void sheet_hierarchies(book *b)
     /* the mapping from each group of the level applied upwards; finer values are not
      * listed, since they would disclose values of the data that the release generalizes */
     row++;
-    put_str(b, ws, row++, 0, "Groups of the level applied and the coarser groups they join", b->key);
+    put_str(b, ws, row++, 0, "Groups of the level released and the coarser groups they join", b->key);
     put_str(b, ws, row, 0, "Attribute", b->head);
-    put_str(b, ws, row, 1, "Group (level applied)", b->head);
+    put_str(b, ws, row, 1, "Group (level released)", b->head);
     put_str(b, ws, row, 2, "Values in the group", b->head);
     for (size_t up = 1; up < max_levels && up < 1000; up++) {
-        snprintf(label, sizeof label, "Level applied + %zu", up);
+        snprintf(label, sizeof label, "Level released + %zu", up);
         put_str(b, ws, row, (lxw_col_t)(up + 2), label, b->head);
     }
     row++;
     for (size_t d = 0; d < md->n_qi; d++) {
         const edra_hierarchy *h = md->qi_hier[d];
-        size_t applied = fin->levels[d], levels = edra_hierarchy_levels(h);
+        size_t applied = edra_report_shown_level(b->run, d), levels = edra_hierarchy_levels(h);
         size_t leaves = edra_hierarchy_leaves(h);
         uint32_t width = edra_hierarchy_width(h, applied);
         const uint32_t *map = edra_hierarchy_map(h, applied);

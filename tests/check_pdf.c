@@ -144,8 +144,13 @@ START_TEST(test_pdf_edra_pdf_write__figures_in_text)
     /* hashes in the appendix, the spec verbatim */
     ck_assert_ptr_nonnull(strstr(text, fx.ctx.data_sha256));
     ck_assert_ptr_nonnull(strstr(text, "average_risk: 0.05"));
-    /* the hierarchy as applied: age at level 2 has 3 groups, 23 -> 20-39 */
-    ck_assert_ptr_nonnull(strstr(text, "23 \u2192 20-39"));
+    /* the hierarchy as applied: age released at level 2, whose 3 groups hold 3, 2 and 1 of
+     * the 6 ages; the ages themselves (level 0) and the decades (level 1) are not shown */
+    ck_assert_ptr_nonnull(strstr(text, "20-39 (3 values); 40-59 (2 values); 60-79 (1 value)"));
+    ck_assert_ptr_nonnull(strstr(text, "20-39 \u2192 *"));
+    ck_assert_ptr_nonnull(strstr(text, "finer than the release: not shown"));
+    ck_assert_ptr_null(strstr(text, "23 \u2192"));
+    ck_assert_ptr_null(strstr(text, "30-39"));
     /* the threshold 0.2 is the precedent of cell size 5 */
     ck_assert_str_eq(line_with(text, "threshold used", line, sizeof line),
                      "0.2 5 the most common minimum cell size in disclosure-control threshold used");

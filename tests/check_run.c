@@ -131,6 +131,26 @@ START_TEST(test_run_edra_report_final__after_else_before)
 }
 END_TEST
 
+START_TEST(test_run_edra_report_shown_level__release)
+{
+    report_fixture fx;
+    ck_assert_int_eq(fixture_build(&fx), 0);
+    /* released at age=2, sex=0, zip=1 */
+    ck_assert_uint_eq(edra_report_shown_level(&fx.run, 0), 2);
+    ck_assert_uint_eq(edra_report_shown_level(&fx.run, 1), 0);
+    ck_assert_uint_eq(edra_report_shown_level(&fx.run, 2), 1);
+    /* a search that found nothing releases nothing: only the tops (age 3, sex 1, zip 2) */
+    fx.run.after = NULL;
+    ck_assert_uint_eq(edra_report_shown_level(&fx.run, 0), 3);
+    ck_assert_uint_eq(edra_report_shown_level(&fx.run, 1), 1);
+    ck_assert_uint_eq(edra_report_shown_level(&fx.run, 2), 2);
+    /* an assessment of the data as they stand shows their own values */
+    fx.run.searched = 0;
+    ck_assert_uint_eq(edra_report_shown_level(&fx.run, 0), 0);
+    fixture_free(&fx);
+}
+END_TEST
+
 static Suite *run_suite(void)
 {
     Suite *s = suite_create("run");
@@ -147,6 +167,7 @@ static Suite *run_suite(void)
     tcase_add_test(tc, test_run_edra_report_run_check__valid);
     tcase_add_test(tc, test_run_edra_report_run_check__errors);
     tcase_add_test(tc, test_run_edra_report_final__after_else_before);
+    tcase_add_test(tc, test_run_edra_report_shown_level__release);
     suite_add_tcase(s, tc);
     return s;
 }

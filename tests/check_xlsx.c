@@ -117,6 +117,13 @@ START_TEST(test_xlsx_edra_xlsx_write__figures_are_numbers)
     ck_assert_ptr_nonnull(strstr(strings, "<t>chosen</t>"));
     ck_assert_ptr_nonnull(strstr(strings, "<t>Records, as they stand</t>"));
     ck_assert_ptr_nonnull(strstr(strings, "<t>UNSIGNED</t>"));
+    /* Hierarchies lists age from its released level 2 up: 20-39 -> *, never a decade or
+     * an age of level 0 or 1 */
+    ck_assert_ptr_nonnull(strstr(strings, "<t>20-39</t>"));
+    ck_assert_ptr_null(strstr(strings, "<t>30-39</t>"));
+    ck_assert_ptr_null(strstr(strings, "<t>37</t>"));
+    ck_assert_ptr_null(strstr(strings, "<t>02139</t>"));
+    ck_assert_ptr_nonnull(strstr(strings, "<t>0213*</t>"));
     free(strings);
     /* Summary freezes its title row */
     char *summary = member("report.xlsx", "xl/worksheets/sheet1.xml");
