@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,9 +38,58 @@ int edra_cli_exit_code(int code)
     }
 }
 
+void edra_cli_put_clean(FILE *out, const char *text)
+{
+    /* Messages quote input (a CSV value, a manifest path): a line break or an escape sequence
+     * in it must not split the message or forge another line of output. */
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+}
+
+/* One path of the spec: relative as written (so resolved under spec->dir) and leaving the
+ * folder once "..", "." and symbolic links are resolved. Absolute paths were chosen as such. */
+static void note_outside(const edra_spec *spec, const char *base, const char *what,
+                         const char *path)
+{
+    char real[PATH_MAX];
+    size_t dir_len = strlen(spec->dir), base_len = strlen(base);
+    if (!path || path[0] == '\0')
+        return;
+    int relative = strcmp(spec->dir, ".") == 0
+                       ? path[0] != '/'
+                       : strncmp(path, spec->dir, dir_len) == 0 && path[dir_len] == '/';
+    if (!relative || !realpath(path, real))
+        return;
+    if (strncmp(real, base, base_len) == 0 && (real[base_len] == '/' || base_len == 1))
+        return;
+    const char *rel = strcmp(spec->dir, ".") == 0 ? path : path + dir_len + 1;
+    fputs("edra: note: ", stderr);
+    edra_cli_put_clean(stderr, spec->path);
+    fprintf(stderr, ": %s '", what);
+    edra_cli_put_clean(stderr, rel);
+    fprintf(stderr, "' is outside the spec's folder (through %s); it resolves to ",
+            strstr(rel, "..") ? "'..'" : "a symbolic link");
+    edra_cli_put_clean(stderr, real);
+    fputc('\n', stderr);
+}
+
+void edra_cli_note_outside(const edra_spec *spec)
+{
+    char base[PATH_MAX];
+    if (!spec || !realpath(spec->dir, base))
+        return;
+    note_outside(spec, base, "data", spec->data_path);
+    for (size_t i = 0; i < spec->n_attrs; i++)
+        if (spec->attrs[i].hierarchy.kind == EDRA_HIER_FILE)
+            note_outside(spec, base, "hierarchy", spec->attrs[i].hierarchy.path);
+    note_outside(spec, base, "population table", spec->pop_table);
+}
+
 int edra_cli_fail(int code, const char *message)
 {
-    fprintf(stderr, "edra: %s\n", message && *message ? message : edra_strerror(code));
+    fputs("edra: ", stderr);
+    edra_cli_put_clean(stderr, message && *message ? message : edra_strerror(code));
+    fputc('\n', stderr);
     return edra_cli_exit_code(code);
 }
 

@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "spec.h"
+
 enum {
     EDRA_EXIT_OK = 0,        /* done, every target met */
     EDRA_EXIT_INTERNAL = 1,  /* internal or environment failure */
@@ -45,8 +47,15 @@ int edra_cli_parse(const edra_cli_command *cmd, int argc, char **argv,
 /* Prints the help of cmd to out. */
 void edra_cli_print_help(FILE *out, const edra_cli_command *cmd);
 
-/* Prints "edra: message" to stderr and returns the exit code for status code. */
+/* Writes text with every control character (line breaks, escapes) shown as '?'. */
+void edra_cli_put_clean(FILE *out, const char *text);
+
+/* Prints "edra: message" on one line to stderr and returns the exit code for status code. */
 int edra_cli_fail(int code, const char *message);
+
+/* Prints a note on stderr for each input file the spec names by a relative path that leaves
+ * the spec's folder through ".." or a symbolic link: allowed, but the expert should see it. */
+void edra_cli_note_outside(const edra_spec *spec);
 
 /* Exit code for a status code: bad input -> 2, environment/internal -> 1. */
 int edra_cli_exit_code(int code);

@@ -11,6 +11,7 @@
 #include "../report/summary.h"
 #include "commands.h"
 #include "job.h"
+#include "recorder.h"
 #include "release.h"
 
 const edra_cli_option edra_anonymize_options[] = {
@@ -19,6 +20,7 @@ const edra_cli_option edra_anonymize_options[] = {
     {"json", 'j', "FILE", "write the result as JSON to FILE ('-' = stdout, then no summary)"},
     {"threads", 't', "N", "check up to N nodes in parallel (default 1)"},
     {"quiet", 'q', NULL, "print no summary"},
+    EDRA_RECORDER_OPTION_ROWS,
     {NULL, 0, NULL, NULL},
 };
 
@@ -27,11 +29,14 @@ typedef struct {
     const char *json_path;
     const char *threads;
     int quiet;
+    edra_recorder_opts history;
 } anonymize_args;
 
 static int on_option(const char *name, const char *arg, void *state)
 {
     anonymize_args *a = state;
+    if (edra_recorder_option(&a->history, name, arg))
+        return 0;
     if (strcmp(name, "out") == 0)
         a->out_path = arg;
     else if (strcmp(name, "json") == 0)
@@ -50,9 +55,11 @@ int edra_cmd_anonymize(int argc, char **argv)
     edra_job job;
     edra_release_stats stats = {0};
     json_t *root = NULL;
+    edra_recorder rec;
     int exit_code, rc, threads = 1;
 
     memset(&job, 0, sizeof job);
+    memset(&rec, 0, sizeof rec);
     int first = edra_cli_parse(edra_cli_find("anonymize"), argc, argv, on_option, &args);
     if (first == -2)
         return EDRA_EXIT_OK;
@@ -64,6 +71,10 @@ int edra_cmd_anonymize(int argc, char **argv)
     }
     if (args.threads && (rc = edra_job_parse_threads(args.threads, &threads, &err)) < 0)
         goto fail;
+    if ((rc = edra_recorder_begin(&rec, &args.history, argv[first], &err)) < 0) {
+        exit_code = edra_recorder_fail(rc, &err);
+        goto done;
+    }
     rc = edra_job_run(&job, argv[first], "anonymize", threads, !args.quiet, &err);
     if (rc < 0)
         goto fail;
@@ -129,10 +140,23 @@ int edra_cmd_anonymize(int argc, char **argv)
         }
     }
     exit_code = r->found && job.node.figures.targets_met ? EDRA_EXIT_OK : EDRA_EXIT_NOT_MET;
+    if ((r->found && args.out_path &&
+         (rc = edra_recorder_add_file(&rec, args.out_path, "data", &err)) < 0) ||
+        (args.json_path && !json_on_stdout &&
+         (rc = edra_recorder_add_file(&rec, args.json_path, "result", &err)) < 0) ||
+        (rc = edra_recorder_finish(&rec, "anonymize", job.p->spec, &job.ctx,
+                                   json_pack("{s:i}", "threads", threads),
+                                   edra_recorder_job_doc(&job), exit_code, &err)) < 0) {
+        exit_code = edra_recorder_fail(rc, &err);
+        goto done;
+    }
+    if (rec.history && !args.quiet && !json_on_stdout)
+        printf("\nRecorded as %s in %s\n", rec.id, edra_history_path(rec.history));
     goto done;
 fail:
     exit_code = edra_cli_fail(rc, err.msg);
 done:
+    edra_recorder_clear(&rec);
     json_decref(root);
     edra_job_clear(&job);
     return exit_code;

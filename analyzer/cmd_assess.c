@@ -13,6 +13,8 @@
 #include "../report/summary.h"
 #include "commands.h"
 #include "pipeline.h"
+#include "recorder.h"
+#include "riskdetail.h"
 
 const edra_cli_option edra_assess_options[] = {
     {"levels", 'L', "NAME=LEVEL,...", "assess this transformation (QIs not named stay at level 0, "
@@ -21,6 +23,8 @@ const edra_cli_option edra_assess_options[] = {
                             "within the spec's suppression limit"},
     {"json", 'j', "FILE", "write the result as JSON to FILE ('-' = stdout, then no summary)"},
     {"quiet", 'q', NULL, "print no summary"},
+    EDRA_RECORDER_OPTION_ROWS,
+    EDRA_RISKDETAIL_OPTION_ROWS,
     {NULL, 0, NULL, NULL},
 };
 
@@ -29,11 +33,18 @@ typedef struct {
     const char *json_path;
     int suppress;
     int quiet;
+    edra_recorder_opts history;
+    edra_riskdetail_opts detail;
 } assess_args;
 
 static int on_option(const char *name, const char *arg, void *state)
 {
     assess_args *a = state;
+    if (edra_recorder_option(&a->history, name, arg))
+        return 0;
+    int taken = edra_riskdetail_option(&a->detail, "assess", name, arg);
+    if (taken)
+        return taken < 0 ? -1 : 0;
     if (strcmp(name, "levels") == 0)
         a->levels = arg;
     else if (strcmp(name, "json") == 0)
@@ -94,7 +105,12 @@ int edra_cmd_assess(int argc, char **argv)
     uint64_t *qi_missing = NULL, *sa_missing = NULL;
     json_t *root = NULL;
     char spec_sha[EDRA_SHA256_HEX];
+    edra_recorder rec;
+    edra_riskdetail detail;
     int exit_code, rc;
+
+    memset(&rec, 0, sizeof rec);
+    memset(&detail, 0, sizeof detail);
 
     int first = edra_cli_parse(edra_cli_find("assess"), argc, argv, on_option, &args);
     if (first == -2)
@@ -105,9 +121,14 @@ int edra_cmd_assess(int argc, char **argv)
         fprintf(stderr, "edra assess: expected one SPEC file (see 'edra help assess')\n");
         return EDRA_EXIT_INPUT;
     }
+    if ((rc = edra_recorder_begin(&rec, &args.history, argv[first], &err)) < 0) {
+        exit_code = edra_recorder_fail(rc, &err);
+        goto done;
+    }
     rc = edra_pipeline_open(&p, argv[first], &err);
     if (rc < 0)
         goto fail;
+    edra_cli_note_outside(p->spec);
     levels = malloc(p->md->n_qi ? p->md->n_qi : 1);
     if (!levels) {
         rc = edra_error_set(&err, EDRA_ENOMEM, "out of memory");
@@ -118,8 +139,9 @@ int edra_cmd_assess(int argc, char **argv)
         goto fail;
     double start = now_seconds();
     rc = edra_pipeline_assess(p, levels, args.suppress, &figures, &err);
-    if (rc < 0)
+    if (rc < 0 || (rc = edra_riskdetail_compute(&detail, p->md, levels, &args.detail, &err)) < 0)
         goto fail;
+    edra_riskdetail_warn_identifiers(p->spec);
     rc = edra_sha256_buffer(spec_sha, p->spec->text, p->spec->text_len, &err);
     if (rc < 0 || (rc = collect_missing(&qi_missing, &sa_missing, p)) < 0)
         goto fail;
@@ -133,6 +155,7 @@ int edra_cmd_assess(int argc, char **argv)
         edra_summary_print_source(stdout, &ctx);
         edra_summary_print(stdout, args.levels || p->spec->n_levels ? "Transformation" : "Data as they stand",
                            &figures, &ctx);
+        edra_riskdetail_print(stdout, &detail, p->md);
     }
     if (args.json_path) {
         root = json_object();
@@ -145,6 +168,10 @@ int edra_cmd_assess(int argc, char **argv)
         }
         json_object_set_new(root, "context", c);
         json_object_set_new(root, "figures", fig);
+        if (edra_riskdetail_json(fig, &detail, p->md) < 0) {
+            rc = edra_error_set(&err, EDRA_ENOMEM, "out of memory writing JSON");
+            goto fail;
+        }
         json_object_set_new(root, "targets_met", json_boolean(figures.targets_met));
         rc = edra_json_write(args.json_path, root, &err);
         if (rc < 0) {
@@ -155,10 +182,23 @@ int edra_cmd_assess(int argc, char **argv)
         }
     }
     exit_code = figures.targets_met ? EDRA_EXIT_OK : EDRA_EXIT_NOT_MET;
+    if ((args.json_path && !json_on_stdout &&
+         (rc = edra_recorder_add_file(&rec, args.json_path, "result", &err)) < 0) ||
+        (rc = edra_recorder_finish(&rec, "assess", p->spec, &ctx,
+                                   json_pack("{s:s?, s:b}", "levels", args.levels, "suppress",
+                                             args.suppress),
+                                   edra_recorder_assess_doc(&figures, &ctx), exit_code, &err)) < 0) {
+        exit_code = edra_recorder_fail(rc, &err);
+        goto done;
+    }
+    if (rec.history && !args.quiet && !json_on_stdout)
+        printf("\nRecorded as %s in %s\n", rec.id, edra_history_path(rec.history));
     goto done;
 fail:
     exit_code = edra_cli_fail(rc, err.msg);
 done:
+    edra_riskdetail_clear(&detail);
+    edra_recorder_clear(&rec);
     json_decref(root);
     free(levels);
     free(qi_missing);

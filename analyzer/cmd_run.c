@@ -27,6 +27,7 @@
 #include "../report/xlsx.h"
 #include "commands.h"
 #include "job.h"
+#include "recorder.h"
 #include "release.h"
 
 const edra_cli_option edra_run_options[] = {
@@ -37,17 +38,21 @@ const edra_cli_option edra_run_options[] = {
     {"paper", 0, "a4|letter", "page size of report.pdf (default a4)"},
     {"json", 'j', "FILE", "also write result.json to FILE ('-' = stdout, then no summary)"},
     {"quiet", 'q', NULL, "print no summary"},
+    EDRA_RECORDER_OPTION_ROWS,
     {NULL, 0, NULL, NULL},
 };
 
 typedef struct {
     const char *out_dir, *key_path, *threads, *paper, *json_path;
     int no_data, quiet;
+    edra_recorder_opts history;
 } run_args;
 
 static int on_option(const char *name, const char *arg, void *state)
 {
     run_args *a = state;
+    if (edra_recorder_option(&a->history, name, arg))
+        return 0;
     if (strcmp(name, "out") == 0)
         a->out_dir = arg;
     else if (strcmp(name, "sign") == 0)
@@ -62,41 +67,6 @@ static int on_option(const char *name, const char *arg, void *state)
         a->json_path = arg;
     else if (strcmp(name, "quiet") == 0)
         a->quiet = 1;
-    return 0;
-}
-
-/* The report's date: SOURCE_DATE_EPOCH when set (reproducible builds' convention), else now. */
-static int report_time(char iso[32], edra_error *err)
-{
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    time_t t = time(NULL);
-    if (epoch && *epoch) {
-        char *end = NULL;
-        errno = 0;
-        long long v = strtoll(epoch, &end, 10);
-        if (errno || *end || v < 0 || v > 253402300799LL)
-            return edra_error_set(err, EDRA_EUSAGE, "SOURCE_DATE_EPOCH='%s' is not a time in seconds", epoch);
-        t = (time_t)v;
-    }
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(iso, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return 0;
-}
-
-/* A determination ID: the date and 64 random bits. */
-static int make_run_id(char id[40], const char *iso, edra_error *err)
-{
-    unsigned char bytes[8];
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(bytes, 1, sizeof bytes, f) != sizeof bytes) {
-        if (f)
-            fclose(f);
-        return edra_error_set(err, EDRA_EIO, "/dev/urandom: cannot read");
-    }
-    fclose(f);
-    snprintf(id, 40, "ED-%.4s%.2s%.2s-%02x%02x%02x%02x%02x%02x%02x%02x", iso, iso + 5, iso + 8,
-             bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
     return 0;
 }
 
@@ -408,10 +378,15 @@ int edra_cmd_run(int argc, char **argv)
     run_strings strings;
     edra_manifest *manifest = NULL;
     EVP_PKEY *key = NULL;
-    json_t *result = NULL;
-    char created[32], run_id[40], fingerprint[EDRA_FINGERPRINT_HEX], tmp_dir[4096] = "";
+    json_t *result = NULL, *doc = NULL, *options = NULL;
+    edra_recorder rec;
+    edra_history_run hrun;
+    char *history_text = NULL;
+    char created[EDRA_HISTORY_TIME_MAX], run_id[EDRA_HISTORY_ID_MAX], fingerprint[EDRA_FINGERPRINT_HEX],
+        tmp_dir[4096] = "";
     int exit_code, rc, threads = 1;
 
+    memset(&rec, 0, sizeof rec);
     memset(&args, 0, sizeof args);
     memset(&job, 0, sizeof job);
     memset(&strings, 0, sizeof strings);
@@ -434,8 +409,13 @@ int edra_cmd_run(int argc, char **argv)
     if (args.key_path && ((rc = edra_key_load_private(&key, args.key_path, &err)) < 0 ||
                           (rc = edra_key_fingerprint(key, fingerprint, &err)) < 0))
         goto fail;
-    if ((rc = report_time(created, &err)) < 0 || (rc = make_run_id(run_id, created, &err)) < 0)
-        goto fail;
+    /* The history next (and the run id, the report's date): an unusable history fails now. */
+    if ((rc = edra_recorder_begin(&rec, &args.history, argv[first], &err)) < 0) {
+        exit_code = edra_recorder_fail(rc, &err);
+        goto done;
+    }
+    snprintf(created, sizeof created, "%s", rec.created);
+    snprintf(run_id, sizeof run_id, "%s", rec.id);
     rc = edra_job_run(&job, argv[first], "run", threads, !args.quiet, &err);
     if (rc < 0)
         goto fail;
@@ -444,10 +424,18 @@ int edra_cmd_run(int argc, char **argv)
         goto fail;
     }
     result = result_json(&job, run_id, created, key ? fingerprint : NULL);
-    if (!result) {
+    doc = edra_recorder_job_doc(&job);
+    options = json_pack("{s:i}", "threads", threads);
+    if (!result || !doc || !options) {
         rc = edra_error_set(&err, EDRA_ENOMEM, "out of memory writing JSON");
         goto fail;
     }
+    if ((rc = edra_recorder_describe(&hrun, &rec, "run", job.p->spec, &job.ctx, options, doc, &err)) < 0 ||
+        (rc = edra_recorder_history_text(&history_text, &rec, &hrun, &err)) < 0) {
+        exit_code = edra_recorder_fail(rc, &err);
+        goto done;
+    }
+    run.history_text = history_text;
     if ((rc = make_tmp_dir(tmp_dir, sizeof tmp_dir, args.out_dir, &err)) < 0)
         goto fail_env;
     if ((rc = edra_manifest_new(&manifest, tmp_dir, PACKAGE_VERSION, run_id, created, &err)) < 0 ||
@@ -460,6 +448,20 @@ int edra_cmd_run(int argc, char **argv)
     int json_on_stdout = args.json_path && strcmp(args.json_path, "-") == 0;
     if (args.json_path && (rc = edra_json_write(args.json_path, result, &err)) < 0)
         goto fail_env;
+    exit_code = job.result.found && job.node.figures.targets_met ? EDRA_EXIT_OK : EDRA_EXIT_NOT_MET;
+    if (rec.history) {
+        char out_real[4096];
+        hrun.exit_code = exit_code;
+        hrun.out_dir = realpath(args.out_dir, out_real) ? out_real : args.out_dir;
+        hrun.signer = key ? fingerprint : NULL;
+        if ((rc = edra_recorder_add_folder(&rec, args.out_dir, &err)) < 0 ||
+            (rc = edra_recorder_record(&rec, &hrun, &err)) < 0) {
+            fprintf(stderr, "edra: the report was written to %s but the run was not recorded\n",
+                    args.out_dir);
+            exit_code = edra_recorder_fail(rc, &err);
+            goto done;
+        }
+    }
     if (!args.quiet && !json_on_stdout) {
         edra_summary_print_source(stdout, &job.ctx);
         edra_summary_print(stdout, "Data as they stand", &job.before, &job.ctx);
@@ -470,8 +472,9 @@ int edra_cmd_run(int argc, char **argv)
                key ? "signed" : "UNSIGNED: pass --sign KEY.pem to sign it");
         if (key)
             printf("Signer fingerprint %s\n", fingerprint);
+        if (rec.history)
+            printf("Recorded as %s in %s\n", rec.id, edra_history_path(rec.history));
     }
-    exit_code = job.result.found && job.node.figures.targets_met ? EDRA_EXIT_OK : EDRA_EXIT_NOT_MET;
     goto done;
 fail_env:
     /* Writing failed: the environment's fault unless the input was at fault. */
@@ -485,6 +488,10 @@ done:
     if (tmp_dir[0])
         remove_tree(tmp_dir);
     json_decref(result);
+    json_decref(doc);
+    json_decref(options);
+    free(history_text);
+    edra_recorder_clear(&rec);
     edra_manifest_free(manifest);
     EVP_PKEY_free(key);
     run_strings_clear(&strings);

@@ -49,7 +49,14 @@ static void report_item(void *data, const char *item, edra_manifest_status statu
 {
     (void)data;
     const char *word = status == EDRA_MANIFEST_OK ? "OK" : status == EDRA_MANIFEST_FAILED ? "FAILED" : "SKIPPED";
-    printf("%-8s %s%s%s\n", word, item, message && *message ? ": " : "", message ? message : "");
+    /* A hostile manifest's paths are quoted here: one line per item, whatever they hold. */
+    printf("%-8s ", word);
+    edra_cli_put_clean(stdout, item);
+    if (message && *message) {
+        fputs(": ", stdout);
+        edra_cli_put_clean(stdout, message);
+    }
+    putchar('\n');
 }
 
 int edra_cmd_verify(int argc, char **argv)

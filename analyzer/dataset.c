@@ -7,10 +7,12 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "../report/digest.h"
@@ -22,22 +24,26 @@
 struct edra_dataset {
     const edra_spec *spec;
     const char *source_name;       /* file name for messages */
-    size_t n_qi, n_sa, width;      /* width = n_qi + n_sa codes per tuple */
+    size_t n_qi, n_sa, width;      /* width = n_qi + n_sa (+ 1 household) codes per tuple */
     const edra_spec_attr **qi_attr, **sa_attr;
     const char **qi_names, **sa_names;
     long *qi_col, *sa_col;         /* source column of each */
-    long count_col;
+    long count_col, weight_col, household_col;
     edra_dict **qi_dict, **sa_dict;
+    edra_dict *household_dict;     /* household ids, when the spec names a household column */
     uint64_t *qi_missing, *sa_missing;
 
-    uint32_t *rows;                /* tuples during loading, row-major [n_tuples][width] */
+    uint32_t **cols;               /* [width][tuples_cap] the tuples' codes, column by column:
+                                      the microdata's columns once remapped, never copied */
     uint64_t *counts;
+    double *weights;               /* [n_tuples] sums of sampling weights, with a weight column */
     size_t n_tuples, tuples_cap;
     uint32_t *slots;               /* tuple index + 1, 0 = empty */
     size_t slots_cap;
     uint32_t *scratch;             /* codes of the row being added */
 
     uint32_t **qi_codes, **sa_codes, **sa_rank;
+    uint32_t *household_codes;
     edra_hierarchy **qi_hier, **sa_hier;
     uint32_t *sa_domain;
     edra_microdata md;
@@ -113,11 +119,16 @@ static int plan_columns(edra_dataset *ds, edra_error *err)
     for (size_t s = 0; s < ds->n_sa; s++)
         if (edra_dict_new(&ds->sa_dict[s], err) < 0)
             return EDRA_ENOMEM;
-    ds->width = ds->n_qi + ds->n_sa;
+    /* A household column joins the tuple key, so that a tuple never mixes households and
+     * household risk can be computed from the tuples alone. */
+    if (spec->household_column && edra_dict_new(&ds->household_dict, err) < 0)
+        return EDRA_ENOMEM;
+    ds->width = ds->n_qi + ds->n_sa + (spec->household_column ? 1 : 0);
     ds->scratch = calloc(ds->width, sizeof *ds->scratch);
+    ds->cols = calloc(ds->width, sizeof *ds->cols);
     ds->slots_cap = 1024;
     ds->slots = calloc(ds->slots_cap, sizeof *ds->slots);
-    if (!ds->scratch || !ds->slots)
+    if (!ds->scratch || !ds->slots || !ds->cols)
         return oom(err);
     return 0;
 }
@@ -127,7 +138,7 @@ static int match_header(edra_dataset *ds, char **names, size_t n_names, edra_err
 {
     const edra_spec *spec = ds->spec;
     ds->source_columns = n_names;
-    ds->count_col = -1;
+    ds->count_col = ds->weight_col = ds->household_col = -1;
     for (size_t i = 0; i < spec->n_attrs; i++) {
         const edra_spec_attr *a = &spec->attrs[i];
         long found = -1;
@@ -140,6 +151,11 @@ static int match_header(edra_dataset *ds, char **names, size_t n_names, edra_err
                                       ds->source_name, a->name, found + 1, c + 1);
             found = (long)c;
         }
+        /* A pre-aggregated table (GROUP BY the QIs and SAs, `edra sql`) has no identifier
+         * or insensitive columns, and the record-level spec stays usable on it. */
+        if (found < 0 && spec->count_column &&
+            (a->role == EDRA_ROLE_IDENTIFIER || a->role == EDRA_ROLE_INSENSITIVE))
+            continue;
         if (found < 0)
             return edra_error_set(err, EDRA_ESPEC, "%s:%zu:%zu: column '%s' is not in %s",
                                   spec->path, a->line, a->col, a->name, ds->source_name);
@@ -158,6 +174,19 @@ static int match_header(edra_dataset *ds, char **names, size_t n_names, edra_err
             return edra_error_set(err, EDRA_ESPEC, "%s:%zu:%zu: count column '%s' is not in %s",
                                   spec->path, spec->data_line, spec->data_col,
                                   spec->count_column, ds->source_name);
+    }
+    const char *const extra_names[] = {spec->weight_column, spec->household_column};
+    long *const extra_cols[] = {&ds->weight_col, &ds->household_col};
+    for (size_t e = 0; e < 2; e++) {
+        if (!extra_names[e])
+            continue;
+        for (size_t c = 0; c < n_names; c++)
+            if (strcmp(names[c], extra_names[e]) == 0)
+                *extra_cols[e] = (long)c;
+        if (*extra_cols[e] < 0)
+            return edra_error_set(err, EDRA_ESPEC, "%s:%zu:%zu: %s column '%s' is not in %s",
+                                  spec->path, spec->data_line, spec->data_col,
+                                  e ? "household" : "weight", extra_names[e], ds->source_name);
     }
     return 0;
 }
@@ -180,7 +209,9 @@ static int grow_tuple_slots(edra_dataset *ds)
     if (!slots)
         return EDRA_ENOMEM;
     for (size_t t = 0; t < ds->n_tuples; t++) {
-        size_t pos = hash_codes(ds->rows + t * ds->width, ds->width) & (cap - 1);
+        for (size_t c = 0; c < ds->width; c++)
+            ds->scratch[c] = ds->cols[c][t];
+        size_t pos = hash_codes(ds->scratch, ds->width) & (cap - 1);
         while (slots[pos])
             pos = (pos + 1) & (cap - 1);
         slots[pos] = (uint32_t)t + 1;
@@ -191,8 +222,17 @@ static int grow_tuple_slots(edra_dataset *ds)
     return 0;
 }
 
-/* Adds count records carrying the codes in ds->scratch. */
-static int add_tuple(edra_dataset *ds, uint64_t count)
+static int same_tuple(const edra_dataset *ds, size_t t)
+{
+    for (size_t c = 0; c < ds->width; c++)
+        if (ds->cols[c][t] != ds->scratch[c])
+            return 0;
+    return 1;
+}
+
+/* Adds count records carrying the codes in ds->scratch, whose sampling weights sum to
+ * weight (ignored without a weight column). */
+static int add_tuple(edra_dataset *ds, uint64_t count, double weight)
 {
     size_t width = ds->width;
     size_t pos = hash_codes(ds->scratch, width) & (ds->slots_cap - 1);
@@ -200,8 +240,10 @@ static int add_tuple(edra_dataset *ds, uint64_t count)
         uint32_t slot = ds->slots[pos];
         if (!slot)
             break;
-        if (memcmp(ds->rows + (size_t)(slot - 1) * width, ds->scratch, width * sizeof(uint32_t)) == 0) {
+        if (same_tuple(ds, slot - 1)) {
             ds->counts[slot - 1] += count;
+            if (ds->weights)
+                ds->weights[slot - 1] += weight;
             return 0;
         }
         pos = (pos + 1) & (ds->slots_cap - 1);
@@ -210,18 +252,29 @@ static int add_tuple(edra_dataset *ds, uint64_t count)
         return EDRA_ERANGE;
     if (ds->n_tuples == ds->tuples_cap) {
         size_t cap = ds->tuples_cap ? ds->tuples_cap * 2 : 1024;
-        uint32_t *rows = realloc(ds->rows, cap * width * sizeof *rows);
-        if (!rows)
-            return EDRA_ENOMEM;
-        ds->rows = rows;
+        for (size_t c = 0; c < width; c++) {
+            uint32_t *col = realloc(ds->cols[c], cap * sizeof *col);
+            if (!col)
+                return EDRA_ENOMEM;
+            ds->cols[c] = col;
+        }
         uint64_t *counts = realloc(ds->counts, cap * sizeof *counts);
         if (!counts)
             return EDRA_ENOMEM;
         ds->counts = counts;
+        if (ds->weight_col >= 0) {
+            double *weights = realloc(ds->weights, cap * sizeof *weights);
+            if (!weights)
+                return EDRA_ENOMEM;
+            ds->weights = weights;
+        }
         ds->tuples_cap = cap;
     }
-    memcpy(ds->rows + ds->n_tuples * width, ds->scratch, width * sizeof(uint32_t));
+    for (size_t c = 0; c < width; c++)
+        ds->cols[c][ds->n_tuples] = ds->scratch[c];
     ds->counts[ds->n_tuples] = count;
+    if (ds->weights)
+        ds->weights[ds->n_tuples] = weight;
     ds->slots[pos] = (uint32_t)ds->n_tuples + 1;
     ds->n_tuples++;
     if (2 * ds->n_tuples > ds->slots_cap)
@@ -242,6 +295,18 @@ static int parse_count(const char *text, uint64_t *out)
     return 0;
 }
 
+/* A sampling weight: a finite number > 0. */
+static int parse_weight(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno == ERANGE || !isfinite(v) || v <= 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 /* Encodes one source row (fields indexed by source column). */
 static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths, size_t line,
                    edra_error *err)
@@ -254,6 +319,19 @@ static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths,
                               ds->source_name, line, ds->spec->count_column);
     if (count == 0)
         return 0;
+    double weight = 0;
+    if (ds->weight_col >= 0 && parse_weight(fields[ds->weight_col], &weight) < 0)
+        return edra_error_set(err, EDRA_EDATA, "%s:%zu: weight column '%s' is not a number > 0",
+                              ds->source_name, line, ds->spec->weight_column);
+    if (ds->household_col >= 0) {
+        int64_t code = edra_dict_intern(ds->household_dict, fields[ds->household_col],
+                                        lengths[ds->household_col], line);
+        if (code < 0)
+            return code == EDRA_ENOMEM ? oom(err)
+                                       : edra_error_set(err, EDRA_ERANGE, "%s: too many households",
+                                                        ds->source_name);
+        ds->scratch[ds->n_qi + ds->n_sa] = (uint32_t)code;
+    }
     for (size_t d = 0; d < ds->n_qi; d++) {
         const char *v = fields[ds->qi_col[d]];
         size_t len = lengths[ds->qi_col[d]];
@@ -281,7 +359,8 @@ static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths,
     if (UINT64_MAX - ds->records < count)
         return edra_error_set(err, EDRA_ERANGE, "%s:%zu: record count overflows", ds->source_name, line);
     ds->records += count;
-    int rc = add_tuple(ds, count);
+    /* A row of a pre-aggregated input stands for count records of that weight each. */
+    int rc = add_tuple(ds, count, weight * (double)count);
     if (rc < 0)
         return rc == EDRA_ENOMEM ? oom(err)
                                  : edra_error_set(err, rc, "%s: too many distinct rows", ds->source_name);
@@ -492,16 +571,17 @@ static int map_onto_hierarchy(uint32_t **remap_out, edra_dataset *ds, edra_hiera
     return 0;
 }
 
-static int transpose_column(uint32_t **out, const edra_dataset *ds, size_t col, const uint32_t *remap)
+/* Hands column col over as a microdata column: dictionary codes remapped in place to leaf
+ * codes (remap NULL = kept), the spare capacity returned. */
+static int take_column(uint32_t **out, edra_dataset *ds, size_t col, const uint32_t *remap)
 {
-    uint32_t *codes = malloc((ds->n_tuples ? ds->n_tuples : 1) * sizeof *codes);
-    if (!codes)
-        return EDRA_ENOMEM;
-    for (size_t t = 0; t < ds->n_tuples; t++) {
-        uint32_t code = ds->rows[t * ds->width + col];
-        codes[t] = remap ? remap[code] : code;
-    }
-    *out = codes;
+    uint32_t *codes = ds->cols[col];
+    if (remap)
+        for (size_t t = 0; t < ds->n_tuples; t++)
+            codes[t] = remap[codes[t]];
+    uint32_t *fit = realloc(codes, (ds->n_tuples ? ds->n_tuples : 1) * sizeof *codes);
+    *out = fit ? fit : codes;
+    ds->cols[col] = NULL;
     return 0;
 }
 
@@ -597,6 +677,20 @@ static int sa_order(uint32_t **rank_out, edra_dataset *ds, size_t s, edra_error 
 static int finish_encoding(edra_dataset *ds, edra_error *err)
 {
     size_t n = ds->n_qi + ds->n_sa + 1;
+    /* The rows are read: the tuple index and the spare capacity go before the hierarchies
+     * are built, so the peak is the columns plus one hash table, never two. */
+    free(ds->slots);
+    ds->slots = NULL;
+    if (ds->n_tuples < ds->tuples_cap) {
+        uint64_t *counts = realloc(ds->counts, ds->n_tuples * sizeof *counts);
+        if (counts)
+            ds->counts = counts;
+        if (ds->weights) {
+            double *weights = realloc(ds->weights, ds->n_tuples * sizeof *weights);
+            if (weights)
+                ds->weights = weights;
+        }
+    }
     ds->qi_codes = calloc(n, sizeof *ds->qi_codes);
     ds->sa_codes = calloc(n, sizeof *ds->sa_codes);
     ds->sa_rank = calloc(n, sizeof *ds->sa_rank);
@@ -613,7 +707,7 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
         rc = map_onto_hierarchy(&remap, ds, ds->qi_hier[d], ds->qi_dict[d], ds->qi_attr[d], err);
         if (rc < 0)
             return rc;
-        rc = transpose_column(&ds->qi_codes[d], ds, d, remap);
+        rc = take_column(&ds->qi_codes[d], ds, d, remap);
         free(remap);
         if (rc < 0)
             return oom(err);
@@ -631,7 +725,7 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
         } else {
             ds->sa_domain[s] = (uint32_t)edra_dict_size(ds->sa_dict[s]);
         }
-        rc = transpose_column(&ds->sa_codes[s], ds, ds->n_qi + s, remap);
+        rc = take_column(&ds->sa_codes[s], ds, ds->n_qi + s, remap);
         free(remap);
         if (rc < 0)
             return oom(err);
@@ -639,10 +733,8 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
         if (rc < 0)
             return rc;
     }
-    free(ds->rows);
-    ds->rows = NULL;
-    free(ds->slots);
-    ds->slots = NULL;
+    if (ds->household_dict && take_column(&ds->household_codes, ds, ds->n_qi + ds->n_sa, NULL) < 0)
+        return oom(err);
     edra_microdata *md = &ds->md;
     md->n_tuples = ds->n_tuples;
     md->n_records = ds->records;
@@ -657,7 +749,28 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
     md->sa_rank = (const uint32_t *const *)ds->sa_rank;
     md->sa_hier = (const edra_hierarchy *const *)ds->sa_hier;
     md->counts = ds->counts;
+    md->weights = ds->weights;
+    md->households = ds->household_codes;
+    md->n_households = ds->household_dict ? (uint32_t)edra_dict_size(ds->household_dict) : 0;
     return 0;
+}
+
+/* Files from this size on are hashed in a thread of their own while they are parsed. */
+#define HASH_THREAD_BYTES (16 << 20)
+
+typedef struct {
+    pthread_t thread;
+    const char *path;
+    char hex[65];
+    int rc;
+    edra_error err;
+} hash_job;
+
+static void *hash_file(void *arg)
+{
+    hash_job *hj = arg;
+    hj->rc = edra_sha256_file(hj->hex, hj->path, &hj->err);
+    return NULL;
 }
 
 int edra_dataset_load(edra_dataset **out, const edra_spec *spec, edra_error *err)
@@ -673,12 +786,40 @@ int edra_dataset_load(edra_dataset **out, const edra_spec *spec, edra_error *err
     rc = plan_columns(ds, err);
     if (rc < 0)
         goto done;
-    rc = edra_sha256_file(ds->sha256, spec->data_path, err);
-    if (rc < 0)
-        goto done;
+    /* A large file's SHA-256 is computed on the second core while the rows are parsed (both
+     * read the same file, which the page cache then serves once); a small file's first, in
+     * this thread. A hash that fails in its thread (an address-space limit refusing the
+     * thread's malloc arena) is tried again here, so only a real failure is reported. */
+    hash_job hj = {.path = spec->data_path, .rc = 0, .err = {0}};
+    struct stat st;
+    int hashing = 0;
+    if (stat(spec->data_path, &st) == 0 && st.st_size >= HASH_THREAD_BYTES) {
+        pthread_attr_t attr;
+        if (pthread_attr_init(&attr) == 0) {
+            pthread_attr_setstacksize(&attr, 1u << 18);
+            hashing = pthread_create(&hj.thread, &attr, hash_file, &hj) == 0;
+            pthread_attr_destroy(&attr);
+        }
+    }
+    if (!hashing) {
+        hash_file(&hj);
+        if (hj.rc < 0) {
+            rc = edra_error_set(err, hj.rc, "%s", hj.err.msg);
+            goto done;
+        }
+    }
     rc = spec->source == EDRA_SOURCE_CSV ? read_csv(ds, err) : read_sqlite(ds, err);
+    if (hashing) {
+        pthread_join(hj.thread, NULL);
+        if (hj.rc < 0)
+            hash_file(&hj);
+        /* An unreadable file is reported as the hash found it, whatever the parse said. */
+        if (hj.rc < 0)
+            rc = edra_error_set(err, hj.rc, "%s", hj.err.msg);
+    }
     if (rc < 0)
         goto done;
+    memcpy(ds->sha256, hj.hex, sizeof ds->sha256);
     if (ds->records == 0) {
         rc = edra_error_set(err, EDRA_EDATA, "%s: no records after the header", ds->source_name);
         goto done;
@@ -726,8 +867,13 @@ void edra_dataset_free(edra_dataset *ds)
     free(ds->sa_dict);
     free(ds->qi_missing);
     free(ds->sa_missing);
-    free(ds->rows);
+    for (size_t c = 0; ds->cols && c < ds->width; c++)
+        free(ds->cols[c]);
+    free(ds->cols);
     free(ds->counts);
+    free(ds->weights);
+    free(ds->household_codes);
+    edra_dict_free(ds->household_dict);
     free(ds->slots);
     free(ds->scratch);
     free(ds->qi_codes);

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
+
 int edra_job_parse_threads(const char *text, int *out, edra_error *err)
 {
     char *end = NULL;
@@ -90,7 +92,6 @@ static int evaluate(edra_job_node *nr, const edra_pipeline *p, const edra_search
                     edra_loss_metric metric, edra_error *err)
 {
     edra_loss *loss = NULL;
-    edra_assess_opts ao = EDRA_ASSESS_OPTS_INIT;
     uint64_t violating = 0, suppressed = 0;
     size_t n = p->md->n_qi ? p->md->n_qi : 1;
     int rc = edra_classes_compute(&nr->classes, p->md, r->levels, err);
@@ -100,10 +101,7 @@ static int evaluate(edra_job_node *nr, const edra_pipeline *p, const edra_search
                                   &p->targets, err);
     if (rc < 0)
         return rc;
-    ao.targets = &p->targets;
-    ao.apply_suppression = 1;
-    ao.population = p->population;
-    rc = edra_assess(&nr->figures, nr->classes, &ao, err);
+    rc = edra_pipeline_assess_classes(p, nr->classes, 1, &nr->figures, err);
     if (rc < 0)
         return rc;
     nr->per_qi = calloc(n, sizeof *nr->per_qi);
@@ -234,12 +232,22 @@ json_t *edra_job_search_json(const edra_job *job)
 int edra_job_run(edra_job *job, const char *spec_path, const char *command, int threads,
                  int progress, edra_error *err)
 {
-    edra_search_opts opts = EDRA_SEARCH_OPTS_INIT;
+    edra_pipeline *p = NULL;
     memset(job, 0, sizeof *job);
-    int rc = edra_pipeline_open(&job->p, spec_path, err);
+    int rc = edra_pipeline_open(&p, spec_path, err);
     if (rc < 0)
         return rc;
-    edra_pipeline *p = job->p;
+    return edra_job_run_pipeline(job, p, command, threads, progress, err);
+}
+
+int edra_job_run_pipeline(edra_job *job, edra_pipeline *p, const char *command, int threads,
+                          int progress, edra_error *err)
+{
+    edra_search_opts opts = EDRA_SEARCH_OPTS_INIT;
+    memset(job, 0, sizeof *job);
+    job->p = p;
+    int rc;
+    edra_cli_note_outside(p->spec);
     rc = edra_pipeline_assess(p, p->spec_levels, 0, &job->before, err);
     if (rc < 0)
         return rc;

@@ -41,6 +41,10 @@ typedef struct {
 int edra_job_run(edra_job *job, const char *spec_path, const char *command, int threads,
                  int progress, edra_error *err);
 
+/* The same on a pipeline already open, which the job takes over (`edra rerun`). */
+int edra_job_run_pipeline(edra_job *job, edra_pipeline *p, const char *command, int threads,
+                          int progress, edra_error *err);
+
 void edra_job_clear(edra_job *job);
 
 /* Parses a --threads value (1..256). */

@@ -28,8 +28,8 @@
  * "V <= suppression limit" (PASS) holds on up-sets and its failure (FAIL) on down-sets, and
  * V = 0 (CLEAN) holds on up-sets. t-closeness is not relied on: with a t target no node is
  * tagged. The global targets (average risk, records at risk, journalist and marketer risk,
- * population uniqueness) are not monotone with suppression; they are judged by edra_assess
- * on each node that passes and could win. */
+ * population uniqueness, individual and global risk) are not monotone with suppression; they
+ * are judged by edra_assess on each node that passes and could win. */
 #define TAG_FAIL 1u
 #define TAG_PASS 2u
 #define TAG_CLEAN 4u
@@ -175,6 +175,7 @@ static int has_global_targets(const edra_targets *t)
 {
     return t->average_risk >= 0 || t->records_at_risk >= 0 || t->journalist_risk >= 0 ||
            t->marketer_risk >= 0 || t->population_uniqueness >= 0 ||
+           t->individual_risk >= 0 || t->global_risk >= 0 ||
            (t->prosecutor_risk >= 0 && !(t->prosecutor_risk > 0));
 }
 

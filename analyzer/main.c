@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <gsl/gsl_errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,55 @@ const edra_cli_command edra_commands[] = {
      "refusing paths outside the folder and symbolic links. Prints each check; exit 0 only when\n"
      "all hold, 2 when one fails.",
      edra_verify_options, edra_cmd_verify},
+    {"hierarchy", "SPEC ATTRIBUTE", "Print an attribute's generalization hierarchy in ARX's CSV layout.",
+     "Loads the data the spec names and prints, for a quasi-identifier or a sensitive\n"
+     "attribute, the hierarchy edra uses: its file, the result of its builder (mask,\n"
+     "intervals, date, order) over the data's values, or a quasi-identifier's flat default\n"
+     "(value -> *). One row per value, column i = level i, no header, ';'-separated unless\n"
+     "--delimiter; cells quoted per RFC 4180 where needed. Save it, review it, and name it\n"
+     "in the spec (hierarchy: FILE) to fix the hierarchy for the determination.",
+     edra_hierarchy_options, edra_cmd_hierarchy},
+    {"history", "[list | show ID]", "List the runs recorded in the history, or show one.",
+     "Every assess, anonymize and run is recorded in the run history, an SQLite file\n"
+     "(SPECDIR/.edra/history.sqlite unless --history FILE or EDRA_HISTORY name another):\n"
+     "its spec text and hash, the data's hash, rows and columns, the targets, the\n"
+     "transformation, every headline figure, the verdict, the exit code and the artifacts\n"
+     "with their SHA-256; aggregates only, never a record value. `history list` (the\n"
+     "default) prints the runs newest first; `history show ID` everything recorded for one\n"
+     "(ID may be a unique prefix of 4 characters or more, or 'last').",
+     edra_history_options, edra_cmd_history},
+    {"diff", "ID1 ID2", "What changed between two recorded runs.",
+     "Compares run ID1 with run ID2 of the history: the spec (a unified diff of its text),\n"
+     "the data (same SHA-256 or not, row count), each target, each headline figure before\n"
+     "and after with its direction (better or worse), the transformation per\n"
+     "quasi-identifier and the verdict. Exit 0 whatever changed.",
+     edra_diff_options, edra_cmd_diff},
+    {"rerun", "ID", "Re-execute a recorded run and check that it reproduces.",
+     "Runs the recorded run again from the spec text the history stored, read against the\n"
+     "spec's original folder so that its relative paths reach the current data file, with\n"
+     "the same options (assess's --levels and --suppress). Reports whether the data's\n"
+     "SHA-256 is still the recorded one and whether every figure is identical (the figures\n"
+     "documents compared exactly, timing excluded). Writes and records nothing. Exit 0 only\n"
+     "when both hold, 3 when either does not.",
+     edra_rerun_options, edra_cmd_rerun},
+    {"sql", "SPEC", "Print the GROUP BY query that pre-aggregates the data in a database.",
+     "Prints, for PostgreSQL (default), Spark SQL or SQLite (--dialect), the query that\n"
+     "reduces the user's record-level table to one row per distinct combination of the\n"
+     "spec's quasi-identifiers and sensitive attributes (their level-0 values) with its\n"
+     "number of records. Identifiers and insensitive columns are never selected. Run it\n"
+     "where the data live, export the result as CSV with a header, and point the same\n"
+     "spec at it with data: {csv: counts.csv, count: n}: every figure, the search and the\n"
+     "report are those of the record-level table, and memory follows the combinations.",
+     edra_sql_options, edra_cmd_sql},
+    {"safeharbor", "SPEC", "Every risk figure of the data's Safe Harbor version, beside the spec's.",
+     "Builds the HIPAA Safe Harbor version of the data from the spec's attribute types\n"
+     "(45 CFR 164.514(b)(2)): dates to their year, ages over 89 to 90+, ZIP codes to their\n"
+     "first three digits or 000 for the 17 three-digit areas of 20,000 people or fewer (2000\n"
+     "census, as HHS lists them), identifiers removed; an attribute's safe_harbor: key (date,\n"
+     "age, zip, none) overrides its type and name. Computes every figure on it (classes, risks,\n"
+     "individual risk, special uniques, QI subsets) and sets the headline figures beside those\n"
+     "of the spec's transformation: the benchmark for a risk that is \"very small\".",
+     edra_safeharbor_options, edra_cmd_safeharbor},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -65,6 +115,11 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; every GSL status is checked where the call is made. */
     gsl_set_error_handler_off();
+#ifdef SIGXFSZ
+    /* Past a file size limit (ulimit -f) a write then fails with EFBIG, which the atomic
+     * writers report and clean up after, instead of the signal killing the run mid-write. */
+    signal(SIGXFSZ, SIG_IGN);
+#endif
     if (argc < 2) {
         print_usage(stderr);
         return 2;

@@ -89,14 +89,24 @@ static int resolve_levels(edra_pipeline *p, edra_error *err)
 
 int edra_pipeline_open(edra_pipeline **out, const char *spec_path, edra_error *err)
 {
+    edra_spec *spec = NULL;
+    int rc = edra_spec_load(&spec, spec_path, err);
+    *out = NULL;
+    if (rc < 0)
+        return rc;
+    return edra_pipeline_open_spec(out, spec, err);
+}
+
+int edra_pipeline_open_spec(edra_pipeline **out, edra_spec *spec, edra_error *err)
+{
     edra_pipeline *p = calloc(1, sizeof *p);
     int rc;
     *out = NULL;
-    if (!p)
+    if (!p) {
+        edra_spec_free(spec);
         return edra_error_set(err, EDRA_ENOMEM, "out of memory");
-    rc = edra_spec_load(&p->spec, spec_path, err);
-    if (rc < 0)
-        goto done;
+    }
+    p->spec = spec;
     rc = edra_dataset_load(&p->data, p->spec, err);
     if (rc < 0)
         goto done;
@@ -106,6 +116,8 @@ int edra_pipeline_open(edra_pipeline **out, const char *spec_path, edra_error *e
         rc = resolve_population(p, err);
     if (rc == 0)
         rc = resolve_levels(p, err);
+    if (rc == 0 && p->spec->pop_table)
+        rc = edra_poptable_load(&p->pop_table, p->spec, p->data, p->population, err);
     if (rc < 0)
         goto done;
     *out = p;
@@ -119,6 +131,7 @@ void edra_pipeline_free(edra_pipeline *p)
 {
     if (!p)
         return;
+    edra_poptable_free(p->pop_table);
     edra_dataset_free(p->data);
     edra_spec_free(p->spec);
     free(p->spec_levels);
@@ -158,18 +171,31 @@ int edra_pipeline_parse_levels(const edra_pipeline *p, const char *text, uint8_t
     return rc;
 }
 
-int edra_pipeline_assess(const edra_pipeline *p, const uint8_t *levels, int apply_suppression,
-                         edra_figures *out, edra_error *err)
+int edra_pipeline_assess_classes(const edra_pipeline *p, const edra_classes *classes,
+                                 int apply_suppression, edra_figures *out, edra_error *err)
 {
-    edra_classes *classes = NULL;
     edra_assess_opts opts = EDRA_ASSESS_OPTS_INIT;
-    int rc = edra_classes_compute(&classes, p->md, levels, err);
-    if (rc < 0)
+    uint64_t *population_sizes = NULL;
+    int rc = 0;
+    if (p->pop_table && (rc = edra_poptable_sizes(&population_sizes, p->pop_table, classes, err)) < 0)
         return rc;
     opts.targets = &p->targets;
     opts.apply_suppression = apply_suppression;
     opts.population = p->population;
+    opts.population_sizes = population_sizes;
     rc = edra_assess(out, classes, &opts, err);
+    free(population_sizes);
+    return rc;
+}
+
+int edra_pipeline_assess(const edra_pipeline *p, const uint8_t *levels, int apply_suppression,
+                         edra_figures *out, edra_error *err)
+{
+    edra_classes *classes = NULL;
+    int rc = edra_classes_compute(&classes, p->md, levels, err);
+    if (rc < 0)
+        return rc;
+    rc = edra_pipeline_assess_classes(p, classes, apply_suppression, out, err);
     edra_classes_free(classes);
     return rc;
 }

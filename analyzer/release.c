@@ -247,9 +247,9 @@ static int csv_row(sink *k, const char *const *values, edra_error *err)
     for (size_t c = 0; c < k->n_cols; c++)
         if ((c && fputc(k->delimiter, k->csv) == EOF) ||
             csv_field(k->csv, values[c], k->delimiter) < 0)
-            return edra_error_set(err, EDRA_EIO, "write error on the release");
+            return edra_error_set(err, EDRA_EIO, "write error on the release: %s", strerror(errno));
     if (fputc('\n', k->csv) == EOF)
-        return edra_error_set(err, EDRA_EIO, "write error on the release");
+        return edra_error_set(err, EDRA_EIO, "write error on the release: %s", strerror(errno));
     return 0;
 }
 

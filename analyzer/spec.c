@@ -502,6 +502,8 @@ static int parse_data(ctx *c, const node *m)
             rc = get_string(c, v, "count", &s->count_column);
         } else if (is(k, "weight")) {
             rc = get_string(c, v, "weight", &s->weight_column);
+        } else if (is(k, "household")) {
+            rc = get_string(c, v, "household", &s->household_column);
         } else {
             rc = unknown(c, k, "data");
         }
@@ -709,7 +711,9 @@ static const char *const type_names[] = {"string", "integer", "decimal", "date",
 
 static int parse_attribute(ctx *c, const node *key, const node *m, edra_spec_attr *a)
 {
+    static const char *const safe_harbor_names[] = {"none", "date", "age", "zip", NULL};
     const node *role = NULL, *type = NULL, *format = NULL, *order = NULL, *hierarchy = NULL;
+    const node *safe_harbor = NULL;
     char where[128];
     int rc = 0;
     a->line = key->line;
@@ -733,9 +737,14 @@ static int parse_attribute(ctx *c, const node *key, const node *m, edra_spec_att
             order = v;
         else if (is(k, "hierarchy"))
             hierarchy = v;
+        else if (is(k, "safe_harbor"))
+            safe_harbor = v;
         else
             return unknown(c, k, where);
     }
+    /* safe_harbor: how `edra safeharbor` treats the column, overriding its type and name. */
+    if (safe_harbor && (a->safe_harbor = keyword(safe_harbor, safe_harbor_names) + 1) == 0)
+        return fail(c, safe_harbor, EDRA_ESPEC, "'safe_harbor' must be one of none, date, age, zip");
     /* The keys are read in a fixed order since the checks of one depend on another. */
     if (!role)
         return fail(c, key, EDRA_ESPEC, "attribute '%.80s' needs a role", a->name);
@@ -965,10 +974,12 @@ static int parse_targets(ctx *c, const node *m)
     edra_targets *t = &c->spec->targets;
     const char *const share_names[] = {"prosecutor_risk", "average_risk", "records_at_risk",
                                        "journalist_risk", "marketer_risk",
-                                       "population_uniqueness", "suppression", NULL};
+                                       "population_uniqueness", "suppression",
+                                       "individual_risk", "global_risk", NULL};
     double *const shares[] = {&t->prosecutor_risk, &t->average_risk, &t->records_at_risk,
                               &t->journalist_risk, &t->marketer_risk,
-                              &t->population_uniqueness, &t->suppression};
+                              &t->population_uniqueness, &t->suppression,
+                              &t->individual_risk, &t->global_risk};
     int rc = check_map(c, m, "targets");
     for (size_t i = 0; rc == 0 && i < m->n_items; i += 2) {
         const node *k = m->items[i], *v = m->items[i + 1];
@@ -1274,6 +1285,7 @@ void edra_spec_free(edra_spec *s)
     free_strings(s->missing, s->n_missing);
     free(s->count_column);
     free(s->weight_column);
+    free(s->household_column);
     for (size_t i = 0; i < s->n_attrs; i++) {
         edra_spec_attr *a = &s->attrs[i];
         free(a->name);

@@ -71,6 +71,8 @@ typedef struct {
     char **order;
     edra_spec_hierarchy hierarchy;
     size_t line, col;        /* where the attribute's key is in the spec */
+    int safe_harbor;         /* safe_harbor: 0 = by type and name, else an edra_sh_kind
+                                (analyzer/safeharbor.h) + 1 */
 } edra_spec_attr;
 
 typedef enum {
@@ -117,6 +119,7 @@ typedef struct {
     char **missing;          /* strings meaning "missing"; default {""} */
     char *count_column;      /* pre-aggregated input: the column holding counts, or NULL */
     char *weight_column;     /* sampling weights, or NULL */
+    char *household_column;  /* household ids (household risk), or NULL */
     size_t data_line, data_col;
 
     size_t n_attrs;

@@ -258,6 +258,16 @@ static void judge_targets(edra_figures *f, const edra_targets *t, const edra_sad
                 r->violating_records += sizes[c];
             }
     }
+    if (t->individual_risk >= 0) {
+        r = add_result(f, EDRA_TARGET_INDIVIDUAL, t->individual_risk, f->individual.share_above, 0);
+        snprintf(r->name, sizeof r->name, "individual risk above %g (%s)", t->risk_threshold,
+                 f->individual.weighted ? "weighted" : "sample as population");
+    }
+    if (t->global_risk >= 0) {
+        r = add_result(f, EDRA_TARGET_GLOBAL, t->global_risk, f->individual.global, 0);
+        snprintf(r->name, sizeof r->name, "global risk (%s)",
+                 f->individual.weighted ? "weighted" : "sample as population");
+    }
     r = add_result(f, EDRA_TARGET_SUPPRESSION, t->suppression,
                    f->records ? (double)f->suppressed / (double)f->records : 0.0, 0);
     snprintf(r->name, sizeof r->name, "records suppressed");
@@ -338,6 +348,9 @@ int edra_assess(edra_figures *out, const edra_classes *classes, const edra_asses
         out->journalist_from_sample = 1;
         out->marketer = edra_risk_marketer(sizes, NULL, n_classes, keep);
     }
+    rc = edra_indrisk_compute(&out->individual, classes, keep, t->risk_threshold, err);
+    if (rc < 0)
+        goto done;
     rc = size_histogram(out, sizes, n_classes, keep);
     if (rc < 0) {
         edra_error_set(err, rc, "out of memory assessing");

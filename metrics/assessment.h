@@ -10,6 +10,7 @@
 
 #include "classes.h"
 #include "error.h"
+#include "indrisk.h"
 #include "population.h"
 #include "risk.h"
 #include "targets.h"
@@ -24,7 +25,9 @@ typedef enum {
     EDRA_TARGET_POPULATION,
     EDRA_TARGET_LDIV,
     EDRA_TARGET_TCLOSE,
-    EDRA_TARGET_SUPPRESSION
+    EDRA_TARGET_SUPPRESSION,
+    EDRA_TARGET_INDIVIDUAL,
+    EDRA_TARGET_GLOBAL
 } edra_target_kind;
 
 /* One target judged. For k and l the achieved value must be >= target; for the others <=. */
@@ -71,6 +74,8 @@ typedef struct {
     size_t n_results;
     edra_target_result *results;     /* [n_results] */
     int targets_met;                 /* every target met */
+    edra_indrisk_figures individual; /* Benedetti-Franconi individual and global risk (the
+                                        risk threshold of the targets) over released classes */
 } edra_figures;
 
 typedef struct {

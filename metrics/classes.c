@@ -18,6 +18,10 @@ struct edra_classes {
 };
 
 #define DIRECT_KEY_LIMIT (1u << 22)
+/* Items whose keys are computed ahead of their probe (see group_items). */
+#define AHEAD 16
+/* Key spaces up to this size use the direct array whatever the number of items. */
+#define DIRECT_SMALL (1u << 16)
 
 /* Per-QI lookup tables for one transformation and how keys are formed from them. */
 typedef struct {
@@ -111,14 +115,48 @@ static edra_classes *classes_alloc(const edra_microdata *md, const uint8_t *leve
     return c;
 }
 
+/* One slot of the grouping table: the key and its group, side by side so a probe touches
+ * one cache line. */
+typedef struct {
+    uint64_t key;
+    uint32_t group;      /* UINT32_MAX = free */
+} group_slot;
+
+/* Doubles the table, re-placing every group by its stored key. */
+static int grow_slots(group_slot **slots, size_t *cap)
+{
+    size_t n = *cap * 2;
+    group_slot *grown = malloc(n * sizeof *grown);
+    if (!grown)
+        return EDRA_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        grown[i].group = UINT32_MAX;
+    for (size_t i = 0; i < *cap; i++) {
+        if ((*slots)[i].group == UINT32_MAX)
+            continue;
+        size_t pos = mix64((*slots)[i].key) & (n - 1);
+        while (grown[pos].group != UINT32_MAX)
+            pos = (pos + 1) & (n - 1);
+        grown[pos] = (*slots)[i];
+    }
+    free(*slots);
+    *slots = grown;
+    *cap = n;
+    return 0;
+}
+
 /* Groups n_items items (tuples, or classes of a finer transformation) by key. item_tuple
  * maps an item to a tuple that carries its QI values (NULL = the item is a tuple);
- * item_weight gives its records. group_of[i] receives the group of each item. */
+ * item_weight gives its records. group_of[i] receives the group of each item. The direct
+ * array serves small key spaces only (it is cleared on every call); otherwise the hash
+ * table starts small and doubles with the groups, so its size follows the classes, not
+ * the items: coarse transformations of millions of tuples stay in cache. */
 static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
                        const uint64_t *item_weight, uint32_t *group_of)
 {
     size_t n_groups = 0;
-    if (kr->exact && kr->key_space <= DIRECT_KEY_LIMIT) {
+    if (kr->exact && kr->key_space <= DIRECT_KEY_LIMIT &&
+        (kr->key_space <= DIRECT_SMALL || kr->key_space <= 2 * (uint64_t)n_items)) {
         uint32_t *slot = malloc(kr->key_space * sizeof *slot);
         if (!slot)
             return EDRA_ENOMEM;
@@ -139,30 +177,50 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
         c->n_classes = n_groups;
         return 0;
     }
-    size_t cap = 16;
-    while (cap < 2 * n_items)
+    size_t cap = 1024;
+    while (cap < 2 * n_items && cap < 4096)
         cap <<= 1;
-    uint64_t *keys = malloc(cap * sizeof *keys);
-    uint32_t *ids = malloc(cap * sizeof *ids);
-    if (!keys || !ids) {
-        free(keys);
-        free(ids);
+    group_slot *slots = malloc(cap * sizeof *slots);
+    if (!slots)
         return EDRA_ENOMEM;
+    for (size_t i = 0; i < cap; i++)
+        slots[i].group = UINT32_MAX;
+    /* Keys are computed AHEAD items early and their slots prefetched: with millions of
+     * classes the table is far larger than the cache, and each probe would otherwise wait
+     * for memory in turn. */
+    uint64_t ahead[AHEAD];
+    for (size_t i = 0; i < n_items && i < AHEAD; i++) {
+        ahead[i] = tuple_key(kr, item_tuple ? item_tuple[i] : i);
+        __builtin_prefetch(&slots[mix64(ahead[i]) & (cap - 1)]);
     }
-    memset(ids, 0xff, cap * sizeof *ids);
     for (size_t i = 0; i < n_items; i++) {
         size_t t = item_tuple ? item_tuple[i] : i;
-        uint64_t key = tuple_key(kr, t);
+        uint64_t key = ahead[i % AHEAD];
+        if (i + AHEAD < n_items) {
+            uint64_t next = tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
+            ahead[i % AHEAD] = next;
+            __builtin_prefetch(&slots[mix64(next) & (cap - 1)]);
+        }
         size_t pos = mix64(key) & (cap - 1);
         for (;;) {
-            uint32_t g = ids[pos];
+            uint32_t g = slots[pos].group;
             if (g == UINT32_MAX) {
-                g = ids[pos] = (uint32_t)n_groups++;
-                keys[pos] = key;
+                g = (uint32_t)n_groups++;
+                slots[pos].group = g;
+                slots[pos].key = key;
                 c->sizes[g] = 0;
                 c->representative[g] = (uint32_t)t;
-            } else if (keys[pos] != key ||
-                       (!kr->exact && !same_generalized(kr, t, c->representative[g]))) {
+                c->sizes[g] += item_weight[i];
+                group_of[i] = g;
+                /* Load at most 1/2: probes stay short. */
+                if (2 * n_groups > cap && grow_slots(&slots, &cap) < 0) {
+                    free(slots);
+                    return EDRA_ENOMEM;
+                }
+                break;
+            }
+            if (slots[pos].key != key ||
+                (!kr->exact && !same_generalized(kr, t, c->representative[g]))) {
                 pos = (pos + 1) & (cap - 1);
                 continue;
             }
@@ -171,8 +229,7 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
             break;
         }
     }
-    free(keys);
-    free(ids);
+    free(slots);
     c->n_classes = n_groups;
     return 0;
 }

@@ -25,6 +25,12 @@ typedef struct {
                                         ordered t-closeness); an entry may be NULL */
     const edra_hierarchy *const *sa_hier; /* [n_sa] leaf code == SA code; entry may be NULL */
     const uint64_t *counts;          /* [n_tuples] records per tuple */
+    const double *weights;           /* [n_tuples] sum of the sampling weights of the tuple's
+                                        records, or NULL when the data carry none */
+    const uint32_t *households;      /* [n_tuples] household code (0..n_households-1) of the
+                                        tuple's records, or NULL when none is named; tuples
+                                        never mix households */
+    uint32_t n_households;
 } edra_microdata;
 
 #endif

@@ -18,10 +18,10 @@
 /* A step this small that no longer lowers the residual is at the rounding floor: accept it. */
 #define FLOOR_TOL 1e-8
 #define MAX_ITERATIONS 300
+#define MAX_HALVINGS 30
 #define LN2 0.693147180559945309417232121458
 
 static const char NO_START[] = "no valid starting point";
-#define MAX_HALVINGS 60
 
 /* What every estimator needs from the table. */
 typedef struct {
@@ -45,9 +45,12 @@ static edra_popest failed(const char *why)
 
 static edra_popest estimate(double uniques, double population)
 {
-    edra_popest e = { 1, uniques, uniques / population, NULL };
+    /* Zayatz on an all-unique sample is exactly N, which rounding may overshoot. */
+    if (uniques > population && uniques <= population * (1.0 + 1e-12))
+        uniques = population;
     if (!isfinite(uniques) || uniques < 0.0 || uniques > population)
         return failed("estimate outside [0, N]");
+    edra_popest e = { 1, uniques, uniques / population, NULL };
     return e;
 }
 
@@ -101,9 +104,9 @@ static double residual_norm(const double g[2])
     return fabs(g[0]) + fabs(g[1]);
 }
 
-/* Damped Newton-Raphson on a 2x2 system from x (updated in place); steps are measured
- * relative to max(|x|, unit), so unit = 1 makes the test absolute near zero. Full steps are plain
- * Newton, as ARX takes; a step is halved only when it leaves the domain or raises the
+/* Damped Newton-Raphson on a 2x2 system from x (updated in place). Steps are measured
+ * relative to max(|x|, unit); unit = 1 makes the test absolute near zero. Full steps are
+ * plain Newton, as ARX takes; a step is halved only when it leaves the domain or raises the
  * residual, which keeps the iteration inside the model instead of restarting at random.
  * Returns NULL on convergence, else a static reason. */
 static const char *newton2(system_fn fn, const void *ctx, double x[2], double unit)
@@ -269,13 +272,21 @@ static int pitman_direct(const void *ctx, const double x[2], double g[2], double
 
 /* Solves from one start. The closed forms find the root cheaply; a few summed Newton steps
  * from there remove what cancellation left in it (ARX instead checks the closed-form root
- * against the sums). When the closed forms fail, the sums solve from the start. */
-static const char *pitman_solve(const table *tb, const double start[2], double x[2])
+ * against the sums). When the closed forms fail, the sums solve from the start; that costs
+ * O(n) per step, so *sums_left allows it once per estimate. */
+static const char *pitman_solve(const table *tb, const double start[2], double x[2],
+                                int *sums_left)
 {
     x[0] = start[0];
     x[1] = start[1];
-    if (!newton2(pitman_closed, tb, x, DBL_MIN) && !newton2(pitman_direct, tb, x, DBL_MIN))
+    const char *why = newton2(pitman_closed, tb, x, DBL_MIN);
+    if (why == NO_START)
+        return why; /* same domain for the sums */
+    if (!why && !newton2(pitman_direct, tb, x, DBL_MIN))
         return NULL;
+    if (!*sums_left)
+        return why ? why : "did not converge";
+    *sums_left = 0;
     x[0] = start[0];
     x[1] = start[1];
     return newton2(pitman_direct, tb, x, DBL_MIN);
@@ -301,11 +312,12 @@ edra_popest edra_population_pitman(const edra_freqfreq *ff, double population)
     const double starts[][2] = { { t0, a0 }, { 1.0, 0.5 }, { 10.0, 0.5 },
                                  { 100.0, 0.5 }, { 1.0, 0.1 }, { 1.0, 0.9 } };
     double x[2] = { NAN, NAN };
+    int sums_left = 1;
     why = NO_START;
     for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
         if (!isfinite(starts[s][0]) || !isfinite(starts[s][1]))
             continue;
-        const char *w = pitman_solve(&tb, starts[s], x);
+        const char *w = pitman_solve(&tb, starts[s], x, &sums_left);
         if (!w) {
             why = NULL;
             break;

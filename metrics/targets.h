@@ -40,10 +40,13 @@ typedef struct {
     edra_ldiv_target ldiv[EDRA_MAX_SA_TARGETS];
     size_t n_tclose;
     edra_tclose_target tclose[EDRA_MAX_SA_TARGETS];
+    double individual_risk;        /* share of records whose Benedetti-Franconi individual
+                                      risk exceeds risk_threshold allowed */
+    double global_risk;            /* expected re-identifications / records allowed */
 } edra_targets;
 
 #define EDRA_TARGETS_INIT                                                                   \
     { 0, 0.2, EDRA_UNSET, EDRA_UNSET, EDRA_UNSET, EDRA_UNSET, EDRA_UNSET, EDRA_UNSET, 0.0, \
-      0, {{0, 0, 0, 0}}, 0, {{0, 0, 0}} }
+      0, {{0, 0, 0, 0}}, 0, {{0, 0, 0}}, EDRA_UNSET, EDRA_UNSET }
 
 #endif

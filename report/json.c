@@ -70,6 +70,30 @@ static json_t *population_json(const edra_figures *f)
     return o;
 }
 
+static json_t *individual_json(const edra_indrisk_figures *r)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "weighted", json_boolean(r->weighted));
+    json_object_set_new(o, "records", count(r->records));
+    json_object_set_new(o, "expected_reidentifications", number(r->expected));
+    json_object_set_new(o, "global_risk", number(r->global));
+    json_object_set_new(o, "highest", number(r->highest));
+    json_object_set_new(o, "threshold", number(r->threshold));
+    json_object_set_new(o, "records_above", count(r->records_above));
+    json_object_set_new(o, "share_above", number(r->share_above));
+    if (r->has_households) {
+        json_t *h = json_object();
+        json_object_set_new(h, "households", count(r->households));
+        json_object_set_new(h, "expected_reidentifications", number(r->household_expected));
+        json_object_set_new(h, "global_risk", number(r->household_global));
+        json_object_set_new(h, "highest", number(r->household_highest));
+        json_object_set_new(o, "household", h);
+    } else {
+        json_object_set_new(o, "household", json_null());
+    }
+    return o;
+}
+
 static json_t *levels_json(const edra_figures *f, const edra_report_context *ctx)
 {
     json_t *o = json_object();
@@ -122,6 +146,7 @@ json_t *edra_json_figures(const edra_figures *f, const edra_report_context *ctx)
     json_object_set_new(o, "journalist", risk_json(&f->journalist));
     json_object_set_new(o, "journalist_from_sample", json_boolean(f->journalist_from_sample));
     json_object_set_new(o, "marketer", number(f->marketer));
+    json_object_set_new(o, "individual", individual_json(&f->individual));
     for (size_t i = 0; i < f->n_sizes; i++) {
         json_t *h = json_object();
         json_object_set_new(h, "size", count(f->hist_size[i]));
@@ -175,6 +200,8 @@ json_t *edra_json_context(const edra_report_context *ctx)
     json_object_set_new(o, "records", count(md->n_records));
     json_object_set_new(o, "distinct_combinations", json_integer((json_int_t)md->n_tuples));
     json_object_set_new(o, "population", ctx->population > 0 ? json_real(ctx->population) : json_null());
+    json_object_set_new(o, "load_seconds", json_real(ctx->load_seconds));
+    json_object_set_new(o, "assess_seconds", json_real(ctx->assess_seconds));
     for (size_t i = 0; i < md->n_qi + md->n_sa; i++) {
         json_t *a = json_object();
         int qi = i < md->n_qi;
@@ -220,4 +247,91 @@ int edra_json_write(const char *path, const json_t *root, edra_error *err)
     }
     free(text);
     return rc;
+}
+
+json_t *edra_json_suda(const edra_suda_figures *sf, const edra_microdata *md)
+{
+    json_t *o = json_object(), *sizes = json_array(), *contrib = json_object(), *dis = json_array();
+    static const char *const bucket_names[EDRA_SUDA_DIS_BUCKETS] = {
+        "0", "(0, 0.1]", "(0.1, 0.2]", "(0.2, 0.3]", "(0.3, 0.4]", "(0.4, 0.5]", "(0.5, 0.6]",
+        "(0.6, 0.7]", "> 0.7"};
+    if (!o || !sizes || !contrib || !dis) {
+        json_decref(o);
+        json_decref(sizes);
+        json_decref(contrib);
+        json_decref(dis);
+        return NULL;
+    }
+    json_object_set_new(o, "max_size", json_integer((json_int_t)sf->max_size));
+    json_object_set_new(o, "dis_fraction", number(sf->dis_fraction));
+    json_object_set_new(o, "records", count(sf->records));
+    json_object_set_new(o, "uniques", count(sf->uniques));
+    json_object_set_new(o, "pair_records", count(sf->pair_records));
+    json_object_set_new(o, "records_with_msu", count(sf->records_with_msu));
+    json_object_set_new(o, "msus", count(sf->msus));
+    for (size_t k = 1; k <= sf->n_qi; k++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "size", json_integer((json_int_t)k));
+        json_object_set_new(e, "msus", count(sf->msus_by_size[k]));
+        json_object_set_new(e, "score_each", number(sf->size_score[k]));
+        json_array_append_new(sizes, e);
+    }
+    json_object_set_new(o, "by_size", sizes);
+    json_object_set_new(o, "total_score", number(sf->total_score));
+    for (size_t d = 0; d < sf->n_qi; d++)
+        json_object_set_new(contrib, md->qi_names[d], number(sf->contribution[d]));
+    json_object_set_new(o, "contribution_percent", contrib);
+    json_object_set_new(o, "dis", number(sf->dis));
+    json_object_set_new(o, "dis_highest", number(sf->dis_highest));
+    for (size_t b = 0; b < EDRA_SUDA_DIS_BUCKETS; b++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "dis_score", json_string(bucket_names[b]));
+        json_object_set_new(e, "records", count(sf->dis_buckets[b]));
+        json_array_append_new(dis, e);
+    }
+    json_object_set_new(o, "dis_distribution", dis);
+    /* No run time here: figures documents are compared exactly between runs. */
+    return o;
+}
+
+static json_t *subset_json(const edra_contrib_subset *s, const edra_microdata *md)
+{
+    json_t *o = json_object(), *qis = json_array();
+    for (size_t d = 0; d < md->n_qi; d++)
+        if (s->qis >> d & 1)
+            json_array_append_new(qis, json_string(md->qi_names[d]));
+    json_object_set_new(o, "qis", qis);
+    json_object_set_new(o, "classes", count(s->classes));
+    json_object_set_new(o, "uniques", count(s->uniques));
+    json_object_set_new(o, "distinction", number(s->distinction));
+    json_object_set_new(o, "separation", number(s->separation));
+    return o;
+}
+
+json_t *edra_json_contrib(const edra_contrib_figures *c, const edra_microdata *md)
+{
+    json_t *o = json_object(), *subsets = json_array(), *removal = json_array();
+    if (!o || !subsets || !removal) {
+        json_decref(o);
+        json_decref(subsets);
+        json_decref(removal);
+        return NULL;
+    }
+    json_object_set_new(o, "max_size", json_integer((json_int_t)c->max_size));
+    json_object_set_new(o, "records", count(c->records));
+    for (size_t i = 0; i < c->n_subsets; i++)
+        json_array_append_new(subsets, subset_json(&c->subsets[i], md));
+    json_object_set_new(o, "subsets", subsets);
+    json_object_set_new(o, "all", subset_json(&c->all, md));
+    for (size_t i = 0; i < c->n_qi; i++) {
+        size_t d = c->removal_order[i];
+        json_t *e = subset_json(&c->without[d], md);
+        json_object_set_new(e, "without", json_string(md->qi_names[d]));
+        json_object_set_new(e, "distinction_drop", number(c->all.distinction - c->without[d].distinction));
+        json_object_set_new(e, "uniques_drop",
+                            json_integer((json_int_t)c->all.uniques - (json_int_t)c->without[d].uniques));
+        json_array_append_new(removal, e);
+    }
+    json_object_set_new(o, "removal", removal);
+    return o;
 }

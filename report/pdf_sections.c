@@ -960,6 +960,7 @@ void edra_pdf_appendix(edra_pdf_report *r)
                 run->signer_fingerprint ? edra_pdf_str(r, "<tt>%s</tt>", edra_pdf_esc(r, run->signer_fingerprint))
                                         : "UNSIGNED");
     edra_layout_table_end(l);
+    edra_pdf_history(r);
 
     edra_layout_heading(l, 2, "The spec", 40);
     if (run->spec_text) {
@@ -968,5 +969,23 @@ void edra_pdf_appendix(edra_pdf_report *r)
         edra_layout_para(l, EDRA_TEXT_MONO, 0, run->spec_text);
     } else {
         edra_layout_para(l, EDRA_TEXT_BODY, 0, "The spec text was not given to the report.");
+    }
+}
+
+void edra_pdf_history(edra_pdf_report *r)
+{
+    const char *text = r->run->history_text;
+    if (!text)
+        return;
+    edra_layout_heading(r->l, 2, "History", 40);
+    /* one paragraph a statement: the text is the analyzer's, plain, so escape it */
+    for (const char *line = text; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        char *one = g_strndup(line, len);
+        if (len)
+            edra_layout_para(r->l, EDRA_TEXT_BODY, 0, edra_pdf_esc(r, one));
+        g_free(one);
+        line += len + (nl != NULL);
     }
 }

@@ -50,5 +50,7 @@ void edra_pdf_threat(edra_pdf_report *r);
 void edra_pdf_methods(edra_pdf_report *r);
 void edra_pdf_results(edra_pdf_report *r);
 void edra_pdf_appendix(edra_pdf_report *r);
+/* The appendix's run history paragraph (run->history_text), when there is one. */
+void edra_pdf_history(edra_pdf_report *r);
 
 #endif

@@ -47,6 +47,8 @@ typedef struct {
     const char *created_iso;          /* required: "YYYY-MM-DDThh:mm:ssZ" (SOURCE_DATE_EPOCH) */
     const char *signer_fingerprint;   /* hex fingerprint of the signing key; NULL = unsigned */
     const char *spec_text;            /* the full spec, for the appendix; may be NULL */
+    const char *history_text;         /* the previous run and what changed since, one statement
+                                         a line (analyzer/recorder); NULL = no history section */
 
     /* the spec's report block; NULL when absent */
     const char *title, *organisation, *dataset, *recipient, *expert, *credentials, *validity;

@@ -62,6 +62,23 @@ static void print_targets(FILE *out, const edra_figures *f)
     }
 }
 
+static void print_individual(FILE *out, const edra_indrisk_figures *r)
+{
+    if (r->weighted)
+        fprintf(out, "Individual risk (Benedetti-Franconi, from the sampling weights): ");
+    else
+        fprintf(out, "Individual risk (no sampling weights: the sample is taken as the population, "
+                     "r = 1/f_k): ");
+    fprintf(out, "expected re-identifications %.6g, global risk %.6g, highest %.6g, "
+                 "records above %g: %.6g\n",
+            r->expected, r->global, r->highest, r->threshold, r->share_above);
+    if (r->has_households)
+        fprintf(out, "Household risk over %llu households: expected re-identifications %.6g, "
+                     "global risk %.6g, highest %.6g\n",
+                (unsigned long long)r->households, r->household_expected, r->household_global,
+                r->household_highest);
+}
+
 static void print_population(FILE *out, const edra_population_figures *p)
 {
     const struct {
@@ -125,8 +142,56 @@ void edra_summary_print(FILE *out, const char *title, const edra_figures *f,
             fprintf(out, ", hierarchical %.6g", sa->t_hierarchical);
         fprintf(out, "\n");
     }
+    print_individual(out, &f->individual);
     if (f->has_population)
         print_population(out, &f->population);
     print_targets(out, f);
     fprintf(out, "Verdict: %s\n", f->targets_met ? "every target met" : "a target is NOT met");
+}
+
+void edra_summary_print_suda(FILE *out, const edra_suda_figures *sf, const edra_microdata *md)
+{
+    fprintf(out, "Special uniques (SUDA2, MSUs up to %zu of %zu QIs, %.3g s): %llu MSUs; %llu records "
+                 "have at least one (%llu sample uniques)\n",
+            sf->max_size, sf->n_qi, sf->seconds, (unsigned long long)sf->msus,
+            (unsigned long long)sf->records_with_msu, (unsigned long long)sf->uniques);
+    fprintf(out, "  MSUs by size:");
+    for (size_t k = 1; k <= sf->n_qi; k++)
+        if (sf->msus_by_size[k])
+            fprintf(out, " %zu: %llu", k, (unsigned long long)sf->msus_by_size[k]);
+    fprintf(out, "\n  DIS %.4g (fraction %g); DIS-SUDA highest %.4g, records above 0.1: %llu\n",
+            sf->dis, sf->dis_fraction, sf->dis_highest,
+            (unsigned long long)(sf->records - sf->dis_buckets[0] - sf->dis_buckets[1]));
+    fprintf(out, "  Share of the SUDA score by QI:");
+    for (size_t d = 0; d < sf->n_qi; d++)
+        fprintf(out, "%s %s %.1f%%", d ? "," : "", md->qi_names[d], sf->contribution[d]);
+    fprintf(out, "\n");
+}
+
+void edra_summary_print_contrib(FILE *out, const edra_contrib_figures *c, const edra_microdata *md)
+{
+    fprintf(out, "QI subsets up to %zu QIs (%zu): all QIs distinction %.6g, separation %.6g\n",
+            c->max_size, c->n_subsets, c->all.distinction, c->all.separation);
+    fprintf(out, "  Dropping one QI (most risk-lowering first): ");
+    for (size_t i = 0; i < c->n_qi; i++) {
+        size_t d = c->removal_order[i];
+        fprintf(out, "%s%s -> distinction %.4g, %llu uniques", i ? "; " : "", md->qi_names[d],
+                c->without[d].distinction, (unsigned long long)c->without[d].uniques);
+    }
+    fprintf(out, "\n");
+    /* Per size, the subset that tells records apart best: where the risk concentrates. */
+    for (size_t size = 1; size <= c->max_size; size++) {
+        const edra_contrib_subset *best = NULL;
+        for (size_t i = 0; i < c->n_subsets; i++)
+            if (c->subsets[i].size == size && (!best || c->subsets[i].distinction > best->distinction))
+                best = &c->subsets[i];
+        if (!best)
+            continue;
+        fprintf(out, "  Most distinguishing %zu:", size);
+        for (size_t d = 0; d < md->n_qi; d++)
+            if (best->qis >> d & 1)
+                fprintf(out, " %s", md->qi_names[d]);
+        fprintf(out, " (distinction %.4g, separation %.6g, %llu uniques)\n", best->distinction,
+                best->separation, (unsigned long long)best->uniques);
+    }
 }

@@ -6,6 +6,9 @@ passed=0
 failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# assess, anonymize and run record in a history beside their spec: the tests' go to $tmp, not
+# into the source tree (test_history.sh unsets this to test the default location)
+export EDRA_HISTORY=$tmp/history.sqlite
 
 ok() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
