@@ -329,6 +329,23 @@ const uint32_t *edra_classes_representatives(const edra_classes *c) { return c->
 const uint8_t *edra_classes_levels(const edra_classes *c) { return c->levels; }
 const edra_microdata *edra_classes_microdata(const edra_classes *c) { return c->md; }
 
+int edra_classes_codes(uint32_t **out, const edra_classes *c)
+{
+    const edra_microdata *md = c->md;
+    size_t n_qi = md->n_qi;
+    uint32_t *codes = malloc((c->n_classes ? c->n_classes : 1) * (n_qi ? n_qi : 1) * sizeof *codes);
+    *out = NULL;
+    if (!codes)
+        return EDRA_ENOMEM;
+    for (size_t d = 0; d < n_qi; d++) {
+        const uint32_t *map = edra_hierarchy_map(md->qi_hier[d], c->levels[d]);
+        for (size_t k = 0; k < c->n_classes; k++)
+            codes[k * n_qi + d] = map[md->qi_codes[d][c->representative[k]]];
+    }
+    *out = codes;
+    return 0;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;

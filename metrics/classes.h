@@ -42,6 +42,10 @@ const uint8_t *edra_classes_levels(const edra_classes *c);
 /* The microdata the classes were computed on (borrowed). */
 const edra_microdata *edra_classes_microdata(const edra_classes *c);
 
+/* The generalized QI codes of every class, row-major: (*out)[c * n_qi + d] is class c's code
+ * at its level of QI d. *out is the caller's (free). Returns 0 or EDRA_ENOMEM. */
+int edra_classes_codes(uint32_t **out, const edra_classes *c);
+
 /* The sensitive values of each class as a sparse class x value count matrix in CSR form.
  * Plain struct filled by edra_sadist_build, released with edra_sadist_clear. */
 typedef struct {

@@ -666,18 +666,11 @@ int edra_suda_compute(edra_suda_figures *out, const edra_classes *classes,
                       const edra_suda_opts *opts, edra_error *err)
 {
     const edra_microdata *md = edra_classes_microdata(classes);
-    const uint8_t *levels = edra_classes_levels(classes);
-    const uint32_t *reps = edra_classes_representatives(classes);
     size_t n_classes = edra_classes_count(classes), n_qi = md->n_qi;
-    uint32_t *codes = malloc((n_classes ? n_classes : 1) * (n_qi ? n_qi : 1) * sizeof *codes);
-    if (!codes) {
+    uint32_t *codes = NULL;
+    if (edra_classes_codes(&codes, classes) < 0) {
         memset(out, 0, sizeof *out);
         return edra_error_set(err, EDRA_ENOMEM, "out of memory searching minimal sample uniques");
-    }
-    for (size_t d = 0; d < n_qi; d++) {
-        const uint32_t *map = edra_hierarchy_map(md->qi_hier[d], levels[d]);
-        for (size_t c = 0; c < n_classes; c++)
-            codes[c * n_qi + d] = map[md->qi_codes[d][reps[c]]];
     }
     int rc = edra_suda_table(out, codes, edra_classes_sizes(classes), n_classes, n_qi, opts, err);
     free(codes);
