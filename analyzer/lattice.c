@@ -17,19 +17,23 @@
 
 #include "../metrics/assessment.h"
 
-/* What the tags rely on. Let V(node) be the records in classes that violate a class-level
- * target: size below k or below 1/(prosecutor threshold), or l-diversity (distinct, entropy
- * or recursive (c,l)) failing. Going up the lattice only merges classes, and the union of
- * classes that each have size >= k and are l-diverse in any of the three senses is again so
- * (sizes add; distinct values only grow; entropy is concave, so the union's entropy is at
- * least the smaller one; for recursive (c,l) the union's largest count is at most the sum
- * of the parts' and its tail beyond the l-1 largest at least the sum of theirs). So a record
- * that does not violate at a node does not violate above it: V is non-increasing upward,
- * "V <= suppression limit" (PASS) holds on up-sets and its failure (FAIL) on down-sets, and
- * V = 0 (CLEAN) holds on up-sets. t-closeness is not relied on: with a t target no node is
- * tagged. The global targets (average risk, records at risk, journalist and marketer risk,
- * population uniqueness, individual and global risk) are not monotone with suppression; they
- * are judged by edra_assess on each node that passes and could win. */
+/* What the tags rely on. Let M(node) be the records in classes that break a target every
+ * superset of the class breaks too: size below k or below 1/(prosecutor threshold), or
+ * fewer than l distinct sensitive values. Going up the lattice only merges classes, and a
+ * class holding a record's class is at least as large and holds at least its values, so
+ * M is non-increasing upward: "M > suppression limit" (FAIL) holds on down-sets, and its
+ * negation (tagged PASS) on up-sets. Entropy and recursive (c,l) l-diversity and
+ * t-closeness are not like that: a diverse class merged with a large uniform one can make
+ * a class that is not (so with suppression the records breaking any target, V >= M, may
+ * grow upward, and PASS does not mean the node passes: it is checked). But a union of
+ * classes that each meet them meets them too (entropy is concave, so the union's entropy is
+ * at least the smallest part's; for recursive (c,l) the union's largest count is at most
+ * the sum of the parts' and its tail beyond the l-1 largest at least the sum of theirs; the
+ * earth mover's distance to the fixed overall distribution is convex in the class's
+ * distribution), so V = 0 (CLEAN) holds on up-sets. The global targets (average risk,
+ * records at risk, journalist and marketer risk, population uniqueness, individual and
+ * global risk) are not monotone with suppression; they are judged by edra_assess on each
+ * node that passes and could win. */
 #define TAG_FAIL 1u
 #define TAG_PASS 2u
 #define TAG_CLEAN 4u
@@ -46,6 +50,7 @@ typedef struct {
 /* The outcome of computing one node's classes. */
 typedef struct {
     uint64_t violating;
+    uint64_t violating_monotone; /* of those, the records of M (see above) */
     int pass;                 /* violating records within the suppression limit */
     double loss;
     uint64_t suppressed;
@@ -83,7 +88,7 @@ typedef struct search {
     size_t n_qi;
     uint8_t *tops;            /* [n_qi] top level */
     edra_loss *loss;
-    int bound_exact, has_global, monotone, need_sadist;
+    int bound_exact, has_global, need_sadist;
     double limit;             /* suppression limit in records */
 
     double lattice_nodes;
@@ -181,7 +186,7 @@ static int has_global_targets(const edra_targets *t)
 
 /* Sensitive-value distributions of the SAs named by l or t targets, for the violations. */
 static int build_sadists(edra_sadist *sadists, const edra_sadist **ptr, const edra_classes *c,
-                         const edra_targets *t, edra_error *err)
+                         const edra_targets *t, uint64_t min_size, edra_error *err)
 {
     const edra_microdata *md = edra_classes_microdata(c);
     for (size_t sa = 0; sa < md->n_sa; sa++) {
@@ -193,7 +198,7 @@ static int build_sadists(edra_sadist *sadists, const edra_sadist **ptr, const ed
         ptr[sa] = NULL;
         if (!used)
             continue;
-        int rc = edra_sadist_build(&sadists[sa], c, sa, err);
+        int rc = edra_sadist_build_min(&sadists[sa], c, sa, min_size, err);
         if (rc < 0)
             return rc;
         ptr[sa] = &sadists[sa];
@@ -225,7 +230,7 @@ int edra_lattice_suppression(uint8_t **out, uint64_t *violating, uint64_t *suppr
         rc = edra_error_set(err, EDRA_ENOMEM, "out of memory computing the suppression");
         goto done;
     }
-    rc = build_sadists(sadists, ptr, classes, targets, err);
+    rc = build_sadists(sadists, ptr, classes, targets, 0, err);
     if (rc < 0)
         goto done;
     rc = edra_assess_violations(flags, violating, classes, targets, ptr, err);
@@ -311,13 +316,16 @@ static void run_job(job *j, scratch *w)
         w->violates_cap = n_classes;
     }
     if (s->need_sadist) {
-        rc = build_sadists(w->sadists, w->sadist_ptr, c, s->targets, &j->err);
+        /* Classes below k break it whatever their values: the checks never read them. */
+        rc = build_sadists(w->sadists, w->sadist_ptr, c, s->targets,
+                           edra_assess_effective_k(s->targets), &j->err);
         if (rc == 0)
-            rc = edra_assess_violations(w->violates, &violating, c, s->targets, w->sadist_ptr,
-                                        &j->err);
+            rc = edra_assess_violations_split(w->violates, &violating, &out->violating_monotone,
+                                              c, s->targets, w->sadist_ptr, &j->err);
         clear_sadists(w->sadists, w->sadist_ptr, s->md->n_sa);
     } else {
-        rc = edra_assess_violations(w->violates, &violating, c, s->targets, NULL, &j->err);
+        rc = edra_assess_violations_split(w->violates, &violating, &out->violating_monotone, c,
+                                          s->targets, NULL, &j->err);
     }
     if (rc < 0)
         goto done;
@@ -609,9 +617,7 @@ static void tag_set(search *s, uint64_t node, uint8_t flags, int upward)
 static void tag_job(search *s, const job *j)
 {
     s->tag[j->node] |= TAG_CHECKED;
-    if (!s->monotone)
-        return;
-    if (!j->out.pass)
+    if ((double)j->out.violating_monotone > s->limit)
         tag_set(s, j->node, TAG_FAIL, 0);
     else
         tag_set(s, j->node, j->out.violating ? TAG_PASS : TAG_PASS | TAG_CLEAN, 1);
@@ -799,7 +805,7 @@ static int exhaustive(search *s, edra_search_result *out)
             consider(s, levels, s->bound[node], 0, 0, 1);
             continue;
         }
-        if (s->monotone && !(tag & TAG_PASS)) {
+        if (!(tag & TAG_PASS)) {
             /* Unknown: the climb from it decides it, usually by a check higher up, whose
              * classes roll up from fewer classes, that fails and tags it. */
             rc = climb(s, node, 1);
@@ -813,7 +819,7 @@ static int exhaustive(search *s, edra_search_result *out)
                 continue;
             }
         }
-        /* Known to pass (or no tagging): the loss needs the classes. With threads, the next
+        /* Not known to fail: the verdict and the loss need the classes. With threads, the next
          * nodes in order that need a check too are checked alongside, speculatively: a
          * result may make another check of the batch unnecessary. */
         size_t n = 0;
@@ -826,7 +832,7 @@ static int exhaustive(search *s, edra_search_result *out)
                 continue;
             if ((s->tag[y] & TAG_CLEAN) && s->bound_exact && !s->has_global)
                 continue;
-            if (s->monotone && !(s->tag[y] & TAG_PASS))
+            if (!(s->tag[y] & TAG_PASS))
                 continue; /* unknown: left to its climb */
             set_job(s, n, y);
             if (s->found && !better(s->bound[y], s->jobs[n].levels, s->best_loss, s->best_levels,
@@ -841,7 +847,7 @@ static int exhaustive(search *s, edra_search_result *out)
         for (size_t i = 0; i < n; i++)
             if (!s->jobs[i].out.pass)
                 failed[n_failed++] = s->jobs[i].node;
-        for (size_t i = 0; s->monotone && i < n_failed; i++) {
+        for (size_t i = 0; i < n_failed; i++) {
             rc = climb(s, failed[i], 0);
             if (rc < 0)
                 goto done;
@@ -1054,7 +1060,6 @@ static int search_init(search *s, const edra_microdata *md, const edra_targets *
     }
     s->bound_exact = edra_loss_bound_exact(o->metric);
     s->has_global = has_global_targets(t);
-    s->monotone = t->n_tclose == 0;
     s->need_sadist = t->n_ldiv + t->n_tclose > 0;
     s->limit = t->suppression * (double)md->n_records + 1e-9;
     s->cache_cap = CACHE_MAX;

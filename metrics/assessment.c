@@ -32,7 +32,7 @@ static double class_distance(const edra_sadist *d, size_t cls, edra_tclose_model
 
 /* The prosecutor threshold acts per class: a class with 1/size above it is as risky as one
  * below k, so both are suppressible. */
-static uint64_t effective_k(const edra_targets *t)
+uint64_t edra_assess_effective_k(const edra_targets *t)
 {
     uint64_t k = t->k;
     if (t->prosecutor_risk > 0.0) {
@@ -43,21 +43,31 @@ static uint64_t effective_k(const edra_targets *t)
     return k;
 }
 
-int edra_assess_violations(uint8_t *violates, uint64_t *violating_records,
-                           const edra_classes *classes, const edra_targets *targets,
-                           const edra_sadist *const *sadists, edra_error *err)
+int edra_assess_violations_split(uint8_t *violates, uint64_t *violating_records,
+                                 uint64_t *monotone_records, const edra_classes *classes,
+                                 const edra_targets *targets, const edra_sadist *const *sadists,
+                                 edra_error *err)
 {
     const edra_microdata *md = edra_classes_microdata(classes);
     const uint64_t *sizes = edra_classes_sizes(classes);
     size_t n_classes = edra_classes_count(classes);
-    uint64_t k = effective_k(targets);
-    uint64_t records = 0;
+    uint64_t k = edra_assess_effective_k(targets);
+    uint64_t records = 0, monotone = 0;
     (void)err;
     for (size_t c = 0; c < n_classes; c++) {
         int bad = sizes[c] < k;
+        /* Distinct l first: with k it makes the part that only grows down the lattice. */
         for (size_t i = 0; !bad && i < targets->n_ldiv; i++) {
             const edra_ldiv_target *lt = &targets->ldiv[i];
-            bad = !edra_ldiversity_holds(sadists[lt->sa], c, lt->model, lt->l, lt->c);
+            if (lt->model == EDRA_LDIV_DISTINCT)
+                bad = !edra_ldiversity_holds(sadists[lt->sa], c, lt->model, lt->l, lt->c);
+        }
+        if (bad)
+            monotone += sizes[c];
+        for (size_t i = 0; !bad && i < targets->n_ldiv; i++) {
+            const edra_ldiv_target *lt = &targets->ldiv[i];
+            if (lt->model != EDRA_LDIV_DISTINCT)
+                bad = !edra_ldiversity_holds(sadists[lt->sa], c, lt->model, lt->l, lt->c);
         }
         for (size_t i = 0; !bad && i < targets->n_tclose; i++) {
             const edra_tclose_target *tt = &targets->tclose[i];
@@ -68,7 +78,17 @@ int edra_assess_violations(uint8_t *violates, uint64_t *violating_records,
             records += sizes[c];
     }
     *violating_records = records;
+    if (monotone_records)
+        *monotone_records = monotone;
     return 0;
+}
+
+int edra_assess_violations(uint8_t *violates, uint64_t *violating_records,
+                           const edra_classes *classes, const edra_targets *targets,
+                           const edra_sadist *const *sadists, edra_error *err)
+{
+    return edra_assess_violations_split(violates, violating_records, NULL, classes, targets,
+                                        sadists, err);
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -102,6 +102,17 @@ int edra_assess_violations(uint8_t *violates, uint64_t *violating_records,
                            const edra_classes *classes, const edra_targets *targets,
                            const edra_sadist *const *sadists, edra_error *err);
 
+/* The least class size that meets k and the prosecutor threshold (1/size at most it). */
+uint64_t edra_assess_effective_k(const edra_targets *t);
+
+/* As edra_assess_violations, and also, in *monotone_records, the records in classes that
+ * break a target every superset of the class would break too (size below k or 1/threshold,
+ * distinct l): those records never become fewer down the lattice, so the search may tag. */
+int edra_assess_violations_split(uint8_t *violates, uint64_t *violating_records,
+                                 uint64_t *monotone_records, const edra_classes *classes,
+                                 const edra_targets *targets, const edra_sadist *const *sadists,
+                                 edra_error *err);
+
 void edra_figures_clear(edra_figures *f);
 
 #endif

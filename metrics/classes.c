@@ -161,9 +161,20 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
         if (!slot)
             return EDRA_ENOMEM;
         memset(slot, 0xff, kr->key_space * sizeof *slot);
+        /* Keys ahead and their slots prefetched, as below: a table of millions of slots
+         * is beyond the cache too. */
+        uint64_t ahead[AHEAD];
+        for (size_t i = 0; i < n_items && i < AHEAD; i++) {
+            ahead[i] = tuple_key(kr, item_tuple ? item_tuple[i] : i);
+            __builtin_prefetch(&slot[ahead[i]]);
+        }
         for (size_t i = 0; i < n_items; i++) {
             size_t t = item_tuple ? item_tuple[i] : i;
-            uint64_t key = tuple_key(kr, t);
+            uint64_t key = ahead[i % AHEAD];
+            if (i + AHEAD < n_items) {
+                ahead[i % AHEAD] = tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
+                __builtin_prefetch(&slot[ahead[i % AHEAD]]);
+            }
             uint32_t g = slot[key];
             if (g == UINT32_MAX) {
                 g = slot[key] = (uint32_t)n_groups++;
@@ -352,15 +363,33 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int edra_sadist_build(edra_sadist *out, const edra_classes *c, size_t sa, edra_error *err)
+/* Sorts a class's few distinct values in place (insertion sort: most classes hold one or
+ * two, where qsort's call overhead dominated the search's profile). */
+static void sort_values(uint32_t *v, size_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof *v, cmp_u32);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, uint64_t min_size,
+                          edra_error *err)
 {
     const edra_microdata *md = c->md;
     const uint32_t *codes = md->sa_codes[sa];
     uint32_t n_values = md->sa_domain[sa];
-    size_t n_classes = c->n_classes;
-    size_t *tuple_start = NULL;
-    uint32_t *tuples_by_class = NULL;
-    uint64_t *acc = NULL;
+    size_t n_classes = c->n_classes, n_tuples = md->n_tuples ? md->n_tuples : 1;
+    size_t *start = NULL;
+    uint32_t *pair_value = NULL;
+    uint64_t *pair_count = NULL, *acc = NULL;
     uint32_t *touched = NULL;
     size_t n_entries = 0;
     int rc = 0;
@@ -369,48 +398,54 @@ int edra_sadist_build(edra_sadist *out, const edra_classes *c, size_t sa, edra_e
     out->n_classes = n_classes;
     out->n_values = n_values;
     out->n_records = md->n_records;
-    tuple_start = calloc(n_classes + 1, sizeof *tuple_start);
-    tuples_by_class = malloc((md->n_tuples ? md->n_tuples : 1) * sizeof *tuples_by_class);
+    start = calloc(n_classes + 2, sizeof *start);
+    pair_value = malloc(n_tuples * sizeof *pair_value);
+    pair_count = malloc(n_tuples * sizeof *pair_count);
     acc = calloc(n_values ? n_values : 1, sizeof *acc);
     touched = malloc((n_values ? n_values : 1) * sizeof *touched);
     out->offsets = calloc(n_classes + 1, sizeof *out->offsets);
     out->totals = calloc(n_values ? n_values : 1, sizeof *out->totals);
     /* A class holds at most min(its tuples, n_values) entries: n_tuples bounds the total. */
-    out->values = malloc((md->n_tuples ? md->n_tuples : 1) * sizeof *out->values);
-    out->counts = malloc((md->n_tuples ? md->n_tuples : 1) * sizeof *out->counts);
-    if (!tuple_start || !tuples_by_class || !acc || !touched || !out->offsets || !out->totals ||
-        !out->values || !out->counts) {
+    out->values = malloc(n_tuples * sizeof *out->values);
+    out->counts = malloc(n_tuples * sizeof *out->counts);
+    if (!start || !pair_value || !pair_count || !acc || !touched || !out->offsets ||
+        !out->totals || !out->values || !out->counts) {
         rc = edra_error_set(err, EDRA_ENOMEM, "out of memory building sensitive distributions");
         goto done;
     }
-    /* Counting sort of the tuples by class, so each class's tuples are contiguous. */
+    /* Counting sort of the (value, count) pairs by class: the tuples are read in order and
+     * each class's pairs end up contiguous, so the merge below reads memory in order. */
     for (size_t t = 0; t < md->n_tuples; t++) {
-        tuple_start[c->of_tuple[t] + 1]++;
+        if (c->sizes[c->of_tuple[t]] >= min_size)
+            start[c->of_tuple[t] + 2]++;
         out->totals[codes[t]] += md->counts[t];
     }
     for (size_t k = 0; k < n_classes; k++)
-        tuple_start[k + 1] += tuple_start[k];
-    {
-        size_t *fill = malloc((n_classes + 1) * sizeof *fill);
-        if (!fill) {
-            rc = edra_error_set(err, EDRA_ENOMEM, "out of memory building sensitive distributions");
-            goto done;
-        }
-        memcpy(fill, tuple_start, (n_classes + 1) * sizeof *fill);
-        for (size_t t = 0; t < md->n_tuples; t++)
-            tuples_by_class[fill[c->of_tuple[t]]++] = (uint32_t)t;
-        free(fill);
+        start[k + 2] += start[k + 1];
+    /* start[k + 1] is now where class k's pairs go; after the scatter, where they end. */
+    for (size_t t = 0; t < md->n_tuples; t++) {
+        uint32_t k = c->of_tuple[t];
+        if (c->sizes[k] < min_size)
+            continue;
+        size_t pos = start[k + 1]++;
+        pair_value[pos] = codes[t];
+        pair_count[pos] = md->counts[t];
     }
     for (size_t k = 0; k < n_classes; k++) {
-        size_t n_touched = 0;
+        size_t n_touched = 0, from = start[k], to = start[k + 1];
         out->offsets[k] = n_entries;
-        for (size_t i = tuple_start[k]; i < tuple_start[k + 1]; i++) {
-            size_t t = tuples_by_class[i];
-            if (acc[codes[t]] == 0)
-                touched[n_touched++] = codes[t];
-            acc[codes[t]] += md->counts[t];
+        if (to - from == 1) {
+            out->values[n_entries] = pair_value[from];
+            out->counts[n_entries++] = pair_count[from];
+            continue;
         }
-        qsort(touched, n_touched, sizeof *touched, cmp_u32);
+        for (size_t i = from; i < to; i++) {
+            uint32_t v = pair_value[i];
+            if (acc[v] == 0)
+                touched[n_touched++] = v;
+            acc[v] += pair_count[i];
+        }
+        sort_values(touched, n_touched);
         for (size_t j = 0; j < n_touched; j++) {
             out->values[n_entries] = touched[j];
             out->counts[n_entries] = acc[touched[j]];
@@ -420,13 +455,19 @@ int edra_sadist_build(edra_sadist *out, const edra_classes *c, size_t sa, edra_e
     }
     out->offsets[n_classes] = n_entries;
 done:
-    free(tuple_start);
-    free(tuples_by_class);
+    free(start);
+    free(pair_value);
+    free(pair_count);
     free(acc);
     free(touched);
     if (rc < 0)
         edra_sadist_clear(out);
     return rc;
+}
+
+int edra_sadist_build(edra_sadist *out, const edra_classes *c, size_t sa, edra_error *err)
+{
+    return edra_sadist_build_min(out, c, sa, 0, err);
 }
 
 void edra_sadist_clear(edra_sadist *d)

@@ -62,6 +62,12 @@ typedef struct {
 /* Builds the distribution of sensitive attribute sa over the classes. */
 int edra_sadist_build(edra_sadist *out, const edra_classes *c, size_t sa, edra_error *err);
 
+/* As edra_sadist_build, but classes of fewer than min_size records are left empty (the
+ * totals still cover every record): they break k whatever their values, so a check of the
+ * class-level targets never reads them, and on near-unique data most tuples are in them. */
+int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, uint64_t min_size,
+                          edra_error *err);
+
 void edra_sadist_clear(edra_sadist *d);
 
 #endif

@@ -484,6 +484,11 @@ START_TEST(test_lattice_search__matches_brute_force)
                 t.n_ldiv = 1;
                 t.ldiv[0] = (edra_ldiv_target){0, EDRA_LDIV_DISTINCT, 2.0, 0.0};
                 compare_one(&rt, &t, (edra_loss_metric)m, "l-diversity");
+                /* entropy and recursive (c,l), which may grow violations upward */
+                t.ldiv[0] = (edra_ldiv_target){0, EDRA_LDIV_ENTROPY, 1.5, 0.0};
+                compare_one(&rt, &t, (edra_loss_metric)m, "entropy l-diversity");
+                t.ldiv[0] = (edra_ldiv_target){0, EDRA_LDIV_RECURSIVE, 2.0, 2.0};
+                compare_one(&rt, &t, (edra_loss_metric)m, "recursive (c,l)-diversity");
                 /* with a global target, which the search judges with edra_assess */
                 t.n_ldiv = 0;
                 t.records_at_risk = 0.2;
@@ -496,6 +501,56 @@ START_TEST(test_lattice_search__matches_brute_force)
             }
         random_table_free(&rt);
     }
+}
+END_TEST
+
+/* Entropy l-diversity is not monotone with suppression. One QI, leaves a0 a1 a2, levels:
+ * identity, {a0,a1} {a2}, "*" (a chain of 3 nodes). Classes at level 0: a0 {x, y},
+ * a1 {z x 100}, a2 {u, v}; 104 records, limit 0.97 * 104 = 100.88 records.
+ *   level 0: a1 has entropy 0 < ln 1.9, violating 100 <= 100.88: passes.
+ *   level 1: {x, y, z x 100}: H = 2 (1/102) ln 102 + (100/102) ln 1.02 = 0.1101,
+ *            exp H = 1.116 < 1.9: 102 violating: fails.
+ *   level 2: H = 4 (1/104) ln 104 + (100/104) ln 1.04 = 0.2164, exp H = 1.24: 104: fails.
+ * The climb from level 0 checks level 1 first; its failure must not condemn level 0. */
+START_TEST(test_lattice_search__entropy_failure_above_does_not_tag_below)
+{
+    random_table rt;
+    static const uint32_t qi[5] = {0, 0, 1, 2, 2}, sa[5] = {0, 1, 2, 3, 4};
+    static const uint64_t counts[5] = {1, 1, 100, 1, 1};
+    memset(&rt, 0, sizeof rt);
+    rt.n_qi = 1;
+    rt.n_tuples = 5;
+    rt.hier[0] = random_hierarchy(3, 3, "q0");
+    rt.codes[0] = malloc(sizeof qi);
+    rt.sa_codes = malloc(sizeof sa);
+    rt.counts = malloc(sizeof counts);
+    memcpy(rt.codes[0], qi, sizeof qi);
+    memcpy(rt.sa_codes, sa, sizeof sa);
+    memcpy(rt.counts, counts, sizeof counts);
+    rt.names[0] = "q0";
+    rt.sa_names[0] = "s";
+    rt.sa_domain[0] = 5;
+    rt.md = (edra_microdata){
+        .n_tuples = 5, .n_records = 104, .n_qi = 1, .qi_names = rt.names,
+        .qi_codes = (const uint32_t *const *)rt.codes,
+        .qi_hier = (const edra_hierarchy *const *)rt.hier, .n_sa = 1, .sa_names = rt.sa_names,
+        .sa_codes = (const uint32_t *const *)&rt.sa_codes, .sa_domain = rt.sa_domain,
+        .sa_rank = rt.sa_rank, .sa_hier = rt.sa_hier, .counts = rt.counts,
+    };
+    edra_targets t = EDRA_TARGETS_INIT;
+    edra_search_opts o = EDRA_SEARCH_OPTS_INIT;
+    edra_search_result r;
+    t.k = 1;
+    t.suppression = 0.97;
+    t.n_ldiv = 1;
+    t.ldiv[0] = (edra_ldiv_target){0, EDRA_LDIV_ENTROPY, 1.9, 0.0};
+    ck_assert_int_eq(edra_lattice_search(&r, &rt.md, &t, &o, NULL), 0);
+    ck_assert(r.found);
+    ck_assert_uint_eq(r.levels[0], 0);
+    ck_assert_uint_eq(r.suppressed, 100);
+    ck_assert(r.proven_optimal);
+    edra_lattice_result_clear(&r);
+    random_table_free(&rt);
 }
 END_TEST
 
@@ -698,6 +753,7 @@ static Suite *lattice_suite(void)
     tcase_add_test(tc, test_lattice_search__best_effort_flagged);
     tcase_add_test(tc, test_lattice_search__time_limit_flagged);
     tcase_add_test(tc, test_lattice_search__too_many_levels);
+    tcase_add_test(tc, test_lattice_search__entropy_failure_above_does_not_tag_below);
     tcase_add_loop_test(tc, test_lattice_search__matches_brute_force, 0, 4);
     tcase_add_test(tc, test_lattice_search__adult_k5_no_suppression);
     tcase_add_test(tc, test_lattice_search__adult_k5_suppression_5pc);
