@@ -97,36 +97,61 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Class-size histogram of the kept classes: sorted sizes, then run lengths. */
+/* Class-size histogram of the kept classes: sizes up to DENSE_SIZES are counted in an
+ * array (on near-unique data millions of classes share a handful of sizes, and sorting
+ * them all was a tenth of the assessment), larger ones sorted, then run lengths. */
+#define DENSE_SIZES 4096
 static int size_histogram(edra_figures *f, const uint64_t *sizes, size_t n_classes,
                           const uint8_t *keep)
 {
-    uint64_t *sorted = malloc((n_classes ? n_classes : 1) * sizeof *sorted);
-    size_t n = 0, runs = 0;
-    if (!sorted)
+    uint64_t *dense = calloc(DENSE_SIZES + 1, sizeof *dense);
+    uint64_t *big = NULL;
+    size_t n_big = 0, runs = 0, cap = 0;
+    int rc = EDRA_ENOMEM;
+    if (!dense)
         return EDRA_ENOMEM;
     for (size_t c = 0; c < n_classes; c++)
-        if (keep[c])
-            sorted[n++] = sizes[c];
-    qsort(sorted, n, sizeof *sorted, cmp_u64);
-    f->hist_size = malloc((n ? n : 1) * sizeof *f->hist_size);
-    f->hist_classes = malloc((n ? n : 1) * sizeof *f->hist_classes);
-    if (!f->hist_size || !f->hist_classes) {
-        free(sorted);
-        return EDRA_ENOMEM;
+        if (keep[c] && sizes[c] > DENSE_SIZES)
+            n_big++;
+    big = malloc((n_big ? n_big : 1) * sizeof *big);
+    if (!big)
+        goto done;
+    n_big = 0;
+    for (size_t c = 0; c < n_classes; c++) {
+        if (!keep[c])
+            continue;
+        if (sizes[c] <= DENSE_SIZES)
+            dense[sizes[c]]++;
+        else
+            big[n_big++] = sizes[c];
     }
-    for (size_t i = 0; i < n; i++) {
-        if (runs && f->hist_size[runs - 1] == sorted[i]) {
+    qsort(big, n_big, sizeof *big, cmp_u64);
+    for (size_t i = 0; i <= DENSE_SIZES; i++)
+        cap += dense[i] > 0;
+    cap += n_big;
+    f->hist_size = malloc((cap ? cap : 1) * sizeof *f->hist_size);
+    f->hist_classes = malloc((cap ? cap : 1) * sizeof *f->hist_classes);
+    if (!f->hist_size || !f->hist_classes)
+        goto done;
+    for (size_t i = 0; i <= DENSE_SIZES; i++)
+        if (dense[i]) {
+            f->hist_size[runs] = i;
+            f->hist_classes[runs++] = dense[i];
+        }
+    for (size_t i = 0; i < n_big; i++) {
+        if (i && big[i - 1] == big[i]) {
             f->hist_classes[runs - 1]++;
         } else {
-            f->hist_size[runs] = sorted[i];
-            f->hist_classes[runs] = 1;
-            runs++;
+            f->hist_size[runs] = big[i];
+            f->hist_classes[runs++] = 1;
         }
     }
     f->n_sizes = runs;
-    free(sorted);
-    return 0;
+    rc = 0;
+done:
+    free(dense);
+    free(big);
+    return rc;
 }
 
 static void sa_figures(edra_sa_figures *s, const edra_sadist *d, const edra_microdata *md,
@@ -140,10 +165,19 @@ static void sa_figures(edra_sa_figures *s, const edra_sadist *d, const edra_micr
     s->t_equal = s->t_ordered = s->t_hierarchical = 0.0;
     int has_rank = md->sa_rank && md->sa_rank[sa];
     int has_hier = md->sa_hier && md->sa_hier[sa];
+    /* A class with one sensitive value is 1-diverse and its distances depend on the value
+     * alone: on near-unique data nearly every class is one, so each value is done once. */
+    uint8_t *single_done = calloc(d->n_values ? d->n_values : 1, 1);
     for (size_t c = 0; c < d->n_classes; c++) {
         if (!keep[c])
             continue;
         any = 1;
+        if (single_done && d->offsets[c + 1] - d->offsets[c] == 1) {
+            uint32_t v = d->values[d->offsets[c]];
+            if (single_done[v])
+                continue;
+            single_done[v] = 1;
+        }
         s->l_distinct = fmin(s->l_distinct, edra_ldiversity_distinct(d, c));
         s->l_entropy = fmin(s->l_entropy, edra_ldiversity_entropy(d, c));
         s->l_recursive = fmin(s->l_recursive, edra_ldiversity_recursive(d, c, recursive_c));
@@ -154,6 +188,7 @@ static void sa_figures(edra_sa_figures *s, const edra_sadist *d, const edra_micr
             s->t_hierarchical =
                 fmax(s->t_hierarchical, edra_tcloseness_hierarchical(d, c, md->sa_hier[sa]));
     }
+    free(single_done);
     if (!any)
         s->l_distinct = s->l_entropy = s->l_recursive = NAN;
     if (!has_rank)

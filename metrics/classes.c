@@ -388,8 +388,8 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
     uint32_t n_values = md->sa_domain[sa];
     size_t n_classes = c->n_classes, n_tuples = md->n_tuples ? md->n_tuples : 1;
     size_t *start = NULL;
-    uint32_t *pair_value = NULL;
-    uint64_t *pair_count = NULL, *acc = NULL;
+    uint32_t *pair_value;
+    uint64_t *pair_count, *acc = NULL;
     uint32_t *touched = NULL;
     size_t n_entries = 0;
     int rc = 0;
@@ -399,8 +399,6 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
     out->n_values = n_values;
     out->n_records = md->n_records;
     start = calloc(n_classes + 2, sizeof *start);
-    pair_value = malloc(n_tuples * sizeof *pair_value);
-    pair_count = malloc(n_tuples * sizeof *pair_count);
     acc = calloc(n_values ? n_values : 1, sizeof *acc);
     touched = malloc((n_values ? n_values : 1) * sizeof *touched);
     out->offsets = calloc(n_classes + 1, sizeof *out->offsets);
@@ -408,13 +406,17 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
     /* A class holds at most min(its tuples, n_values) entries: n_tuples bounds the total. */
     out->values = malloc(n_tuples * sizeof *out->values);
     out->counts = malloc(n_tuples * sizeof *out->counts);
-    if (!start || !pair_value || !pair_count || !acc || !touched || !out->offsets ||
-        !out->totals || !out->values || !out->counts) {
+    if (!start || !acc || !touched || !out->offsets || !out->totals || !out->values ||
+        !out->counts) {
         rc = edra_error_set(err, EDRA_ENOMEM, "out of memory building sensitive distributions");
         goto done;
     }
-    /* Counting sort of the (value, count) pairs by class: the tuples are read in order and
-     * each class's pairs end up contiguous, so the merge below reads memory in order. */
+    /* Counting sort of the (value, count) pairs by class, into the entry arrays: the tuples
+     * are read in order and each class's pairs end up contiguous, so the merge below reads
+     * memory in order, and writes its entries in place (a class has at most as many entries
+     * as pairs, and all its pairs are read before its entries are written). */
+    pair_value = out->values;
+    pair_count = out->counts;
     for (size_t t = 0; t < md->n_tuples; t++) {
         if (c->sizes[c->of_tuple[t]] >= min_size)
             start[c->of_tuple[t] + 2]++;
@@ -456,8 +458,6 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
     out->offsets[n_classes] = n_entries;
 done:
     free(start);
-    free(pair_value);
-    free(pair_count);
     free(acc);
     free(touched);
     if (rc < 0)

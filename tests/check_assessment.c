@@ -150,11 +150,50 @@ START_TEST(test_assessment_violations__prosecutor_threshold_is_class_level)
 }
 END_TEST
 
+/* Class sizes on both sides of the histogram's dense range (sizes up to 4096 counted in an
+ * array, larger ones sorted): one QI, six values, each its own class of 5000, 5000, 4097,
+ * 3, 3, 1 records -> runs (1: 1), (3: 2), (4097: 1), (5000: 2). */
+START_TEST(test_assessment_assess__size_histogram_large_classes)
+{
+    static const char *values[6] = {"a", "b", "c", "d", "e", "f"};
+    static const char *names[1] = {"q"};
+    static const uint32_t codes[6] = {0, 1, 2, 3, 4, 5};
+    static const uint64_t counts[6] = {5000, 5000, 4097, 3, 3, 1};
+    const uint32_t *code_cols[1] = {codes};
+    edra_hierarchy *h = NULL;
+    ck_assert_int_eq(edra_hierarchy_new_flat(&h, values, 6, NULL), 0);
+    const edra_hierarchy *hier[1] = {h};
+    edra_microdata md = {.n_tuples = 6, .n_records = 14104, .n_qi = 1, .qi_names = names,
+                         .qi_codes = code_cols, .qi_hier = hier, .counts = counts};
+    edra_targets t = EDRA_TARGETS_INIT;
+    edra_assess_opts opts = EDRA_ASSESS_OPTS_INIT;
+    edra_classes *c = NULL;
+    edra_figures f;
+    uint8_t levels[1] = {0};
+    opts.targets = &t;
+    ck_assert_int_eq(edra_classes_compute(&c, &md, levels, NULL), 0);
+    ck_assert_int_eq(edra_assess(&f, c, &opts, NULL), 0);
+    ck_assert_uint_eq(f.n_sizes, 4);
+    ck_assert_uint_eq(f.hist_size[0], 1);
+    ck_assert_uint_eq(f.hist_classes[0], 1);
+    ck_assert_uint_eq(f.hist_size[1], 3);
+    ck_assert_uint_eq(f.hist_classes[1], 2);
+    ck_assert_uint_eq(f.hist_size[2], 4097);
+    ck_assert_uint_eq(f.hist_classes[2], 1);
+    ck_assert_uint_eq(f.hist_size[3], 5000);
+    ck_assert_uint_eq(f.hist_classes[3], 2);
+    edra_figures_clear(&f);
+    edra_classes_free(c);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("assessment");
     TCase *tc = tcase_create("assessment");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_assessment_assess__size_histogram_large_classes);
     tcase_add_test(tc, test_assessment_assess__suppression_within_limit);
     tcase_add_test(tc, test_assessment_assess__suppression_limit_exceeded);
     tcase_add_test(tc, test_assessment_assess__as_they_stand);
