@@ -10,12 +10,11 @@
 #include "lattice.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../metrics/assessment.h"
+#include "lattice_check.h"
 
 /* What the tags rely on. Let M(node) be the records in classes that break a target every
  * superset of the class breaks too: size below k or below 1/(prosecutor threshold), or
@@ -39,182 +38,6 @@
 #define TAG_CLEAN 4u
 #define TAG_CHECKED 8u
 
-#define CACHE_MAX 256
-#define MAX_THREADS 256
-
-typedef struct {
-    edra_classes *classes;
-    uint64_t used;
-} cache_entry;
-
-/* The outcome of computing one node's classes. */
-typedef struct {
-    uint64_t violating;
-    uint64_t violating_monotone; /* of those, the records of M (see above) */
-    int pass;                 /* violating records within the suppression limit */
-    double loss;
-    uint64_t suppressed;
-    edra_classes *classes;    /* the job's until finish_job hands them to the cache */
-} check_out;
-
-/* What one thread needs to check a node: violation flags and SA distributions. */
-typedef struct {
-    uint8_t *violates;
-    size_t violates_cap;
-    edra_sadist *sadists;
-    const edra_sadist **sadist_ptr;
-} scratch;
-
-struct search;
-
-/* One node to check and its outcome. */
-typedef struct {
-    const struct search *s;
-    uint64_t node;            /* index (exhaustive search) */
-    uint8_t *levels;          /* [n_qi] */
-    double bound;
-    const edra_classes *source; /* cached classes to roll up from, or NULL */
-    check_out out;
-    int meets;                /* set by finish_job */
-    int rc;
-    edra_error err;
-} job;
-
-typedef struct search {
-    const edra_microdata *md;
-    const edra_targets *targets;
-    const edra_search_opts *opts;
-    edra_error *err;
-    size_t n_qi;
-    uint8_t *tops;            /* [n_qi] top level */
-    edra_loss *loss;
-    int bound_exact, has_global, need_sadist;
-    double limit;             /* suppression limit in records */
-
-    double lattice_nodes;
-    /* exhaustive mode: one entry per node, node index = sum levels[d] * stride[d] */
-    uint64_t n_nodes;
-    uint64_t *stride;
-    uint8_t *tag;
-    double *bound;
-    uint32_t *order;
-    uint32_t *stack;
-
-    cache_entry cache[CACHE_MAX];
-    size_t cache_cap;
-    uint64_t clock;
-
-    int n_threads;
-    struct pool *pool;        /* worker threads, NULL with one thread */
-    scratch *scratch;         /* [n_threads] */
-    job *jobs;                /* [n_threads] */
-    uint8_t *job_levels;      /* [n_threads][n_qi] */
-
-    int found;
-    uint8_t *best_levels;
-    double best_loss;
-    uint64_t best_suppressed;
-    int have_closest;
-    uint8_t *closest_levels;
-    uint64_t closest_violating;
-    double closest_loss;
-
-    edra_search_node *nodes;  /* levels hold offsets into level_pool until the end */
-    size_t n_rec, cap_rec;
-    uint8_t *level_pool;
-    uint64_t checked;
-
-    double start, last_progress;
-    int timed_out;
-} search;
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static unsigned height_of(const uint8_t *levels, size_t n_qi)
-{
-    unsigned h = 0;
-    for (size_t d = 0; d < n_qi; d++)
-        h += levels[d];
-    return h;
-}
-
-/* The search's total order: loss, then height, then levels lexicographically. */
-static int better(double loss_a, const uint8_t *a, double loss_b, const uint8_t *b, size_t n_qi)
-{
-    if (loss_a != loss_b)
-        return loss_a < loss_b;
-    unsigned ha = height_of(a, n_qi), hb = height_of(b, n_qi);
-    if (ha != hb)
-        return ha < hb;
-    return memcmp(a, b, n_qi) < 0;
-}
-
-static int out_of_time(search *s)
-{
-    if (s->timed_out)
-        return 1;
-    if (s->opts->time_limit > 0 && now_seconds() - s->start > s->opts->time_limit)
-        s->timed_out = 1;
-    return s->timed_out;
-}
-
-static void report_progress(search *s, int force)
-{
-    if (!s->opts->progress)
-        return;
-    double t = now_seconds();
-    if (!force && t - s->last_progress < s->opts->progress_interval)
-        return;
-    s->last_progress = t;
-    edra_search_progress p = {s->checked, s->lattice_nodes, s->found ? s->best_loss : NAN,
-                              t - s->start};
-    s->opts->progress(&p, s->opts->progress_user);
-}
-
-static int has_global_targets(const edra_targets *t)
-{
-    return t->average_risk >= 0 || t->records_at_risk >= 0 || t->journalist_risk >= 0 ||
-           t->marketer_risk >= 0 || t->population_uniqueness >= 0 ||
-           t->individual_risk >= 0 || t->global_risk >= 0 ||
-           (t->prosecutor_risk >= 0 && !(t->prosecutor_risk > 0));
-}
-
-/* Sensitive-value distributions of the SAs named by l or t targets, for the violations. */
-static int build_sadists(edra_sadist *sadists, const edra_sadist **ptr, const edra_classes *c,
-                         const edra_targets *t, uint64_t min_size, edra_error *err)
-{
-    const edra_microdata *md = edra_classes_microdata(c);
-    for (size_t sa = 0; sa < md->n_sa; sa++) {
-        int used = 0;
-        for (size_t i = 0; i < t->n_ldiv; i++)
-            used |= t->ldiv[i].sa == sa;
-        for (size_t i = 0; i < t->n_tclose; i++)
-            used |= t->tclose[i].sa == sa;
-        ptr[sa] = NULL;
-        if (!used)
-            continue;
-        int rc = edra_sadist_build_min(&sadists[sa], c, sa, min_size, err);
-        if (rc < 0)
-            return rc;
-        ptr[sa] = &sadists[sa];
-    }
-    return 0;
-}
-
-static void clear_sadists(edra_sadist *sadists, const edra_sadist **ptr, size_t n_sa)
-{
-    for (size_t sa = 0; sa < n_sa; sa++)
-        if (ptr[sa]) {
-            edra_sadist_clear(&sadists[sa]);
-            ptr[sa] = NULL;
-        }
-}
-
 int edra_lattice_suppression(uint8_t **out, uint64_t *violating, uint64_t *suppressed,
                              const edra_classes *classes, const edra_targets *targets,
                              edra_error *err)
@@ -230,7 +53,7 @@ int edra_lattice_suppression(uint8_t **out, uint64_t *violating, uint64_t *suppr
         rc = edra_error_set(err, EDRA_ENOMEM, "out of memory computing the suppression");
         goto done;
     }
-    rc = build_sadists(sadists, ptr, classes, targets, 0, err);
+    rc = edra_lattice_build_sadists(sadists, ptr, classes, targets, 0, err);
     if (rc < 0)
         goto done;
     rc = edra_assess_violations(flags, violating, classes, targets, ptr, err);
@@ -245,339 +68,11 @@ int edra_lattice_suppression(uint8_t **out, uint64_t *violating, uint64_t *suppr
     flags = NULL;
 done:
     if (ptr)
-        clear_sadists(sadists, ptr, md->n_sa);
+        edra_lattice_clear_sadists(sadists, ptr, md->n_sa);
     free(sadists);
     free(ptr);
     free(flags);
     return rc;
-}
-
-/* ---- checking nodes, alone or several in parallel ---- */
-
-static int below_or_equal(const uint8_t *a, const uint8_t *b, size_t n_qi)
-{
-    for (size_t d = 0; d < n_qi; d++)
-        if (a[d] > b[d])
-            return 0;
-    return 1;
-}
-
-/* The cached classes to roll up from: a checked node below levels with the fewest
- * classes, or NULL (compute from the tuples). */
-static const edra_classes *pick_source(const search *s, const uint8_t *levels)
-{
-    const edra_classes *source = NULL;
-    for (size_t i = 0; i < s->cache_cap; i++) {
-        const edra_classes *c = s->cache[i].classes;
-        if (c && below_or_equal(edra_classes_levels(c), levels, s->n_qi) &&
-            (!source || edra_classes_count(c) < edra_classes_count(source)))
-            source = c;
-    }
-    return source;
-}
-
-/* Keeps c (the cache's from now on), evicting the least recently used entry. */
-static void cache_insert(search *s, edra_classes *c)
-{
-    size_t victim = 0;
-    for (size_t i = 0; i < s->cache_cap; i++) {
-        if (!s->cache[i].classes) {
-            victim = i;
-            break;
-        }
-        if (s->cache[i].used < s->cache[victim].used)
-            victim = i;
-    }
-    edra_classes_free(s->cache[victim].classes);
-    s->cache[victim].classes = c;
-    s->cache[victim].used = ++s->clock;
-}
-
-/* Computes one job: classes, violating records, the loss as released. Reads the search
- * and the source only, so jobs run in parallel, each with its own scratch. */
-static void run_job(job *j, scratch *w)
-{
-    const search *s = j->s;
-    check_out *out = &j->out;
-    edra_classes *c = NULL;
-    uint64_t violating = 0;
-    int rc = j->source ? edra_classes_rollup(&c, j->source, j->levels, &j->err)
-                       : edra_classes_compute(&c, s->md, j->levels, &j->err);
-    if (rc < 0)
-        goto done;
-    size_t n_classes = edra_classes_count(c);
-    if (n_classes > w->violates_cap) {
-        uint8_t *v = realloc(w->violates, n_classes);
-        if (!v) {
-            rc = edra_error_set(&j->err, EDRA_ENOMEM, "out of memory searching the lattice");
-            goto done;
-        }
-        w->violates = v;
-        w->violates_cap = n_classes;
-    }
-    if (s->need_sadist) {
-        /* Classes below k break it whatever their values: the checks never read them. */
-        rc = build_sadists(w->sadists, w->sadist_ptr, c, s->targets,
-                           edra_assess_effective_k(s->targets), &j->err);
-        if (rc == 0)
-            rc = edra_assess_violations_split(w->violates, &violating, &out->violating_monotone,
-                                              c, s->targets, w->sadist_ptr, &j->err);
-        clear_sadists(w->sadists, w->sadist_ptr, s->md->n_sa);
-    } else {
-        rc = edra_assess_violations_split(w->violates, &violating, &out->violating_monotone, c,
-                                          s->targets, NULL, &j->err);
-    }
-    if (rc < 0)
-        goto done;
-    out->violating = violating;
-    out->pass = (double)violating <= s->limit;
-    out->suppressed = out->pass ? violating : 0;
-    if (out->pass && violating)
-        out->loss = edra_loss_compute(s->loss, s->opts->metric, c, w->violates, NULL);
-    else if (s->bound_exact)
-        out->loss = j->bound;
-    else
-        out->loss = edra_loss_compute(s->loss, s->opts->metric, c, NULL, NULL);
-    out->classes = c;
-    c = NULL;
-done:
-    edra_classes_free(c);
-    j->rc = rc;
-}
-
-/* The worker threads, started once per search: each batch wakes them, worker t runs jobs
- * t, t + stride, ... and the caller runs share 0. */
-struct pool {
-    pthread_mutex_t lock;
-    pthread_cond_t wake, done;
-    unsigned long generation;  /* batches started */
-    size_t pending;            /* workers not done with the current batch */
-    int stop;
-    job *jobs;                 /* the current batch */
-    size_t n, stride;
-    size_t n_workers;          /* threads started: workers 1..n_workers */
-    scratch *scratch;          /* [1 + n_workers] */
-    pthread_t tid[MAX_THREADS];
-    struct worker_arg {
-        struct pool *pool;
-        size_t index;
-    } args[MAX_THREADS];
-};
-
-static void run_share(job *jobs, size_t n, size_t first, size_t stride, scratch *w)
-{
-    for (size_t i = first; i < n; i += stride)
-        run_job(&jobs[i], w);
-}
-
-static void *worker(void *arg)
-{
-    struct worker_arg *a = arg;
-    struct pool *p = a->pool;
-    /* Workers start before the first batch, whose generation is 1: waiting for a change
-     * from 0 cannot miss a batch started before this thread ran. */
-    unsigned long seen = 0;
-    pthread_mutex_lock(&p->lock);
-    for (;;) {
-        while (p->generation == seen && !p->stop)
-            pthread_cond_wait(&p->wake, &p->lock);
-        if (p->stop)
-            break;
-        seen = p->generation;
-        job *jobs = p->jobs;
-        size_t n = p->n, stride = p->stride;
-        pthread_mutex_unlock(&p->lock);
-        if (a->index < stride)
-            run_share(jobs, n, a->index, stride, &p->scratch[a->index]);
-        pthread_mutex_lock(&p->lock);
-        if (--p->pending == 0)
-            pthread_cond_signal(&p->done);
-    }
-    pthread_mutex_unlock(&p->lock);
-    return NULL;
-}
-
-/* Starts up to n_threads - 1 workers; fewer when the system refuses threads. */
-static int pool_start(struct pool **out, int n_threads, scratch *scratch)
-{
-    struct pool *p = calloc(1, sizeof *p);
-    *out = NULL;
-    if (!p)
-        return EDRA_ENOMEM;
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_cond_init(&p->wake, NULL);
-    pthread_cond_init(&p->done, NULL);
-    p->scratch = scratch;
-    for (size_t t = 1; t < (size_t)n_threads; t++) {
-        p->args[t] = (struct worker_arg){p, t};
-        if (pthread_create(&p->tid[t], NULL, worker, &p->args[t]) != 0)
-            break;
-        p->n_workers = t;
-    }
-    *out = p;
-    return 0;
-}
-
-static void pool_stop(struct pool *p)
-{
-    if (!p)
-        return;
-    pthread_mutex_lock(&p->lock);
-    p->stop = 1;
-    pthread_cond_broadcast(&p->wake);
-    pthread_mutex_unlock(&p->lock);
-    for (size_t t = 1; t <= p->n_workers; t++)
-        pthread_join(p->tid[t], NULL);
-    pthread_mutex_destroy(&p->lock);
-    pthread_cond_destroy(&p->wake);
-    pthread_cond_destroy(&p->done);
-    free(p);
-}
-
-/* Runs n jobs, on the pool's threads when there is one (sources are picked first and the
- * cache is not touched until every job is done). On error, frees every job's classes and
- * returns the first job's error. */
-static int run_jobs(search *s, job *jobs, size_t n)
-{
-    struct pool *p = s->pool;
-    for (size_t i = 0; i < n; i++) {
-        jobs[i].s = s;
-        jobs[i].source = pick_source(s, jobs[i].levels);
-        for (size_t e = 0; jobs[i].source && e < s->cache_cap; e++)
-            if (s->cache[e].classes == jobs[i].source)
-                s->cache[e].used = ++s->clock;
-        jobs[i].rc = 0;
-        jobs[i].out.classes = NULL;
-        memset(&jobs[i].err, 0, sizeof jobs[i].err);
-    }
-    if (!p || !p->n_workers || n <= 1) {
-        run_share(jobs, n, 0, 1, &s->scratch[0]);
-    } else {
-        size_t stride = p->n_workers + 1 < n ? p->n_workers + 1 : n;
-        pthread_mutex_lock(&p->lock);
-        p->jobs = jobs;
-        p->n = n;
-        p->stride = stride;
-        p->pending = p->n_workers;
-        p->generation++;
-        pthread_cond_broadcast(&p->wake);
-        pthread_mutex_unlock(&p->lock);
-        run_share(jobs, n, 0, stride, &s->scratch[0]);
-        pthread_mutex_lock(&p->lock);
-        while (p->pending)
-            pthread_cond_wait(&p->done, &p->lock);
-        pthread_mutex_unlock(&p->lock);
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (jobs[i].rc == 0)
-            continue;
-        int rc = edra_error_set(s->err, jobs[i].rc, "%s", jobs[i].err.msg);
-        for (size_t k = 0; k < n; k++) {
-            edra_classes_free(jobs[k].out.classes);
-            jobs[k].out.classes = NULL;
-        }
-        return rc;
-    }
-    s->checked += n;
-    return 0;
-}
-
-/* Whether a node that passes the class-level targets meets the global ones. */
-static int meets_global(search *s, const edra_classes *c, int *meets)
-{
-    edra_figures f;
-    edra_assess_opts ao = EDRA_ASSESS_OPTS_INIT;
-    ao.targets = s->targets;
-    ao.apply_suppression = 1;
-    ao.population = s->opts->population;
-    int rc = edra_assess(&f, c, &ao, s->err);
-    if (rc < 0)
-        return rc;
-    *meets = f.targets_met;
-    edra_figures_clear(&f);
-    return 0;
-}
-
-static int record_node(search *s, const uint8_t *levels, const check_out *co, double bound,
-                       int meets)
-{
-    if (s->n_rec == s->cap_rec) {
-        size_t cap = s->cap_rec ? 2 * s->cap_rec : 256;
-        edra_search_node *nodes = realloc(s->nodes, cap * sizeof *nodes);
-        if (!nodes)
-            return edra_error_set(s->err, EDRA_ENOMEM, "out of memory searching the lattice");
-        s->nodes = nodes;
-        uint8_t *pool = realloc(s->level_pool, cap * (s->n_qi ? s->n_qi : 1));
-        if (!pool)
-            return edra_error_set(s->err, EDRA_ENOMEM, "out of memory searching the lattice");
-        s->level_pool = pool;
-        s->cap_rec = cap;
-    }
-    edra_search_node *n = &s->nodes[s->n_rec];
-    memcpy(s->level_pool + s->n_rec * s->n_qi, levels, s->n_qi);
-    n->levels = NULL;
-    n->meets = meets;
-    n->loss = co->loss;
-    n->bound = bound;
-    n->violating = co->violating;
-    n->suppressed = co->suppressed;
-    s->n_rec++;
-    return 0;
-}
-
-static void consider(search *s, const uint8_t *levels, double loss, uint64_t suppressed,
-                     uint64_t violating, int meets)
-{
-    if (meets == 1 && (!s->found || better(loss, levels, s->best_loss, s->best_levels, s->n_qi))) {
-        s->found = 1;
-        s->best_loss = loss;
-        s->best_suppressed = suppressed;
-        memcpy(s->best_levels, levels, s->n_qi);
-    }
-    if (!s->have_closest || violating < s->closest_violating ||
-        (violating == s->closest_violating &&
-         better(loss, levels, s->closest_loss, s->closest_levels, s->n_qi))) {
-        s->have_closest = 1;
-        s->closest_violating = violating;
-        s->closest_loss = loss;
-        memcpy(s->closest_levels, levels, s->n_qi);
-    }
-}
-
-/* Judges a computed job, records it, updates the best and the closest node, and hands its
- * classes to the cache; j->meets receives the verdict. */
-static int finish_job(search *s, job *j)
-{
-    check_out *co = &j->out;
-    int meets, rc = 0;
-    if (!co->pass) {
-        meets = 0;
-    } else if (!s->has_global) {
-        meets = 1;
-    } else if (!s->found || better(co->loss, j->levels, s->best_loss, s->best_levels, s->n_qi)) {
-        rc = meets_global(s, co->classes, &meets);
-    } else {
-        meets = -1;
-    }
-    if (rc == 0)
-        rc = record_node(s, j->levels, co, j->bound, meets);
-    cache_insert(s, co->classes);
-    co->classes = NULL;
-    if (rc < 0)
-        return rc;
-    consider(s, j->levels, co->loss, co->suppressed, co->violating, meets);
-    j->meets = meets;
-    report_progress(s, 0);
-    return 0;
-}
-
-/* Frees the classes of jobs not finished (after an error). */
-static void drop_jobs(job *jobs, size_t from, size_t n)
-{
-    for (size_t i = from; i < n; i++) {
-        edra_classes_free(jobs[i].out.classes);
-        jobs[i].out.classes = NULL;
-    }
 }
 
 /* ---- exhaustive search ---- */
@@ -627,13 +122,13 @@ static void tag_job(search *s, const job *j)
  * finishes them in order. */
 static int check_jobs(search *s, size_t n, int tagging)
 {
-    int rc = run_jobs(s, s->jobs, n);
+    int rc = edra_lattice_run_jobs(s, s->jobs, n);
     if (rc < 0)
         return rc;
     for (size_t i = 0; i < n; i++) {
-        rc = finish_job(s, &s->jobs[i]);
+        rc = edra_lattice_finish_job(s, &s->jobs[i]);
         if (rc < 0) {
-            drop_jobs(s->jobs, i + 1, n);
+            edra_lattice_drop_jobs(s->jobs, i + 1, n);
             return rc;
         }
         if (tagging)
@@ -686,7 +181,7 @@ static int climb(search *s, uint64_t from, int include_from)
         cur = next;
     }
     long lo = -1, hi = (long)m;
-    while (!out_of_time(s)) {
+    while (!edra_lattice_out_of_time(s)) {
         /* Tags are complete on down-sets and up-sets, so along the chain the known failures
          * are a prefix and the known passes a suffix: between them every node is unknown. */
         while (lo + 1 < hi && (s->tag[path[lo + 1]] & TAG_FAIL))
@@ -741,7 +236,8 @@ static int prepare_lattice(search *s)
     /* Odometer over the levels, the last QI fastest, matching the node index. */
     for (uint64_t node = 0; node < n; node++) {
         s->bound[node] = edra_loss_bound(s->loss, s->opts->metric, levels);
-        items[node] = (order_item){s->bound[node], height_of(levels, s->n_qi), (uint32_t)node};
+        items[node] = (order_item){s->bound[node], edra_lattice_height_of(levels, s->n_qi),
+                                   (uint32_t)node};
         for (size_t d = s->n_qi; d-- > 0;) {
             if (levels[d] < s->tops[d]) {
                 levels[d]++;
@@ -771,7 +267,7 @@ static double exhaustive_coverage(const search *s, uint64_t pos, const uint8_t *
         }
         if (s->found) {
             decode(s, node, levels);
-            if (!better(s->bound[node], levels, s->best_loss, s->best_levels, s->n_qi))
+            if (!edra_lattice_better(s->bound[node], levels, s->best_loss, s->best_levels, s->n_qi))
                 covered++;
         }
     }
@@ -792,10 +288,11 @@ static int exhaustive(search *s, edra_search_result *out)
     for (pos = 0; pos < s->n_nodes; pos++) {
         uint64_t node = s->order[pos];
         uint8_t tag = s->tag[node];
-        if (out_of_time(s))
+        if (edra_lattice_out_of_time(s))
             break;
         decode(s, node, levels);
-        if (s->found && !better(s->bound[node], levels, s->best_loss, s->best_levels, s->n_qi)) {
+        if (s->found &&
+            !edra_lattice_better(s->bound[node], levels, s->best_loss, s->best_levels, s->n_qi)) {
             /* Every later node's bound is at least this one's: none can win. */
             out->proven_optimal = 1;
             break;
@@ -804,7 +301,7 @@ static int exhaustive(search *s, edra_search_result *out)
             continue;
         if ((tag & TAG_CLEAN) && s->bound_exact && !s->has_global) {
             /* Nothing violates here, so nothing is suppressed and the loss is the bound. */
-            consider(s, levels, s->bound[node], 0, 0, 1);
+            edra_lattice_consider(s, levels, s->bound[node], 0, 0, 1);
             continue;
         }
         if (!(tag & TAG_PASS)) {
@@ -817,7 +314,7 @@ static int exhaustive(search *s, edra_search_result *out)
             if (tag & (TAG_FAIL | TAG_CHECKED))
                 continue;
             if ((tag & TAG_CLEAN) && s->bound_exact && !s->has_global) {
-                consider(s, levels, s->bound[node], 0, 0, 1);
+                edra_lattice_consider(s, levels, s->bound[node], 0, 0, 1);
                 continue;
             }
         }
@@ -837,8 +334,8 @@ static int exhaustive(search *s, edra_search_result *out)
             if (!(s->tag[y] & TAG_PASS))
                 continue; /* unknown: left to its climb */
             set_job(s, n, y);
-            if (s->found && !better(s->bound[y], s->jobs[n].levels, s->best_loss, s->best_levels,
-                                    s->n_qi))
+            if (s->found && !edra_lattice_better(s->bound[y], s->jobs[n].levels, s->best_loss,
+                                                 s->best_levels, s->n_qi))
                 break;
             n++;
         }
@@ -952,13 +449,13 @@ static int greedy(search *s)
             break;
         memcpy(cur, cand, s->n_qi);
     }
-    for (int improved = s->found; improved && !out_of_time(s);) {
+    for (int improved = s->found; improved && !edra_lattice_out_of_time(s);) {
         improved = 0;
         memcpy(cur, s->best_levels, s->n_qi);
         for (size_t d = 0; d < s->n_qi && !improved; d++) {
             if (cur[d] == 0)
                 continue;
-            for (size_t e = 0; e <= s->n_qi && !improved && !out_of_time(s); e++) {
+            for (size_t e = 0; e <= s->n_qi && !improved && !edra_lattice_out_of_time(s); e++) {
                 if (e < s->n_qi && (e == d || cur[e] == s->tops[e]))
                     continue;
                 memcpy(cand, cur, s->n_qi);
@@ -966,7 +463,7 @@ static int greedy(search *s)
                 if (e < s->n_qi)
                     cand[e]++;
                 double b = edra_loss_bound(s->loss, s->opts->metric, cand);
-                if (!better(b, cand, s->best_loss, s->best_levels, s->n_qi) ||
+                if (!edra_lattice_better(b, cand, s->best_loss, s->best_levels, s->n_qi) ||
                     find_record(s, cand) >= 0)
                     continue;
                 rc = visit_all(s, cand, 1);
@@ -996,7 +493,7 @@ static void search_free(search *s)
     free(s->stack);
     for (size_t i = 0; i < CACHE_MAX; i++)
         edra_classes_free(s->cache[i].classes);
-    pool_stop(s->pool);
+    edra_lattice_pool_stop(s->pool);
     for (int t = 0; s->scratch && t < s->n_threads; t++) {
         free(s->scratch[t].violates);
         free(s->scratch[t].sadists);
@@ -1041,7 +538,7 @@ static int search_init(search *s, const edra_microdata *md, const edra_targets *
         if (!s->scratch[i].sadists || !s->scratch[i].sadist_ptr)
             return edra_error_set(err, EDRA_ENOMEM, "out of memory searching the lattice");
     }
-    if (s->n_threads > 1 && pool_start(&s->pool, s->n_threads, s->scratch) < 0)
+    if (s->n_threads > 1 && edra_lattice_pool_start(&s->pool, s->n_threads, s->scratch) < 0)
         return edra_error_set(err, EDRA_ENOMEM, "out of memory searching the lattice");
     for (size_t d = 0; d < md->n_qi; d++) {
         size_t levels = edra_hierarchy_levels(md->qi_hier[d]);
@@ -1061,7 +558,7 @@ static int search_init(search *s, const edra_microdata *md, const edra_targets *
         }
     }
     s->bound_exact = edra_loss_bound_exact(o->metric);
-    s->has_global = has_global_targets(t);
+    s->has_global = edra_lattice_has_global_targets(t);
     s->need_sadist = t->n_ldiv + t->n_tclose > 0;
     s->limit = t->suppression * (double)md->n_records + 1e-9;
     s->cache_cap = CACHE_MAX;
@@ -1119,7 +616,7 @@ int edra_lattice_search(edra_search_result *out, const edra_microdata *md,
     int rc;
     memset(out, 0, sizeof *out);
     rc = search_init(&s, md, targets, opts, err, &lattice_nodes);
-    s.start = s.last_progress = now_seconds();
+    s.start = s.last_progress = edra_lattice_now_seconds();
     if (rc < 0)
         goto done;
     out->n_qi = md->n_qi;
@@ -1144,7 +641,7 @@ int edra_lattice_search(edra_search_result *out, const edra_microdata *md,
         out->proven_optimal = 0;
     if (!out->exhaustive)
         out->proven_optimal = 0;
-    report_progress(&s, 1);
+    edra_lattice_report_progress(&s, 1);
     out->found = s.found;
     out->timed_out = s.timed_out;
     out->nodes_checked = s.checked;
@@ -1168,7 +665,7 @@ int edra_lattice_search(edra_search_result *out, const edra_microdata *md,
         out->nodes[i].levels = s.level_pool + i * s.n_qi;
     out->pool = s.level_pool;
     s.level_pool = NULL;
-    out->seconds = now_seconds() - s.start;
+    out->seconds = edra_lattice_now_seconds() - s.start;
 done:
     search_free(&s);
     if (rc < 0)
