@@ -22,6 +22,8 @@ struct edra_classes {
 #define AHEAD 16
 /* Key spaces up to this size use the direct array whatever the number of items. */
 #define DIRECT_SMALL (1u << 16)
+/* Largest class x value matrix counted densely by edra_sadist_build (8 bytes a cell). */
+#define DENSE_SADIST_CELLS (1u << 24)
 
 /* Per-QI lookup tables for one transformation and how keys are formed from them. */
 typedef struct {
@@ -380,6 +382,36 @@ static void sort_values(uint32_t *v, size_t n)
     }
 }
 
+/* The class x value matrix counted densely, one pass over the tuples in order, then read
+ * row by row into out's entries: when classes x values is at most twice the tuples, one
+ * add per tuple into the matrix beats sorting the pairs by class. Returns 0 or EDRA_ENOMEM
+ * (out's arrays are allocated by the caller, its totals zero). */
+static int sadist_dense(edra_sadist *out, const edra_classes *c, const uint32_t *codes)
+{
+    const edra_microdata *md = c->md;
+    size_t n_values = out->n_values, n_entries = 0;
+    size_t n_cells = c->n_classes * n_values;
+    uint64_t *cell = calloc(n_cells ? n_cells : 1, sizeof *cell);
+    if (!cell)
+        return EDRA_ENOMEM;
+    for (size_t t = 0; t < md->n_tuples; t++) {
+        cell[(size_t)c->of_tuple[t] * n_values + codes[t]] += md->counts[t];
+        out->totals[codes[t]] += md->counts[t];
+    }
+    for (size_t k = 0; k < c->n_classes; k++) {
+        const uint64_t *row = cell + k * n_values;
+        out->offsets[k] = n_entries;
+        for (size_t v = 0; v < n_values; v++)
+            if (row[v]) {
+                out->values[n_entries] = (uint32_t)v;
+                out->counts[n_entries++] = row[v];
+            }
+    }
+    out->offsets[c->n_classes] = n_entries;
+    free(cell);
+    return 0;
+}
+
 int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, uint64_t min_size,
                           edra_error *err)
 {
@@ -410,6 +442,13 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
         !out->counts) {
         rc = edra_error_set(err, EDRA_ENOMEM, "out of memory building sensitive distributions");
         goto done;
+    }
+    if ((uint64_t)n_classes * n_values <= 2 * (uint64_t)md->n_tuples &&
+        (uint64_t)n_classes * n_values <= DENSE_SADIST_CELLS) {
+        rc = sadist_dense(out, c, codes);
+        if (rc != EDRA_ENOMEM)
+            goto done;
+        rc = 0; /* no room for the matrix: the sparse way below needs none */
     }
     /* Counting sort of the (value, count) pairs by class, into the entry arrays: the tuples
      * are read in order and each class's pairs end up contiguous, so the merge below reads

@@ -132,6 +132,36 @@ START_TEST(test_classes_sadist_build__counts_per_class)
 }
 END_TEST
 
+/* At (0,0) each tuple is its own class: 5 classes x 3 values > 2 x 5 tuples, so the pairs
+ * are sorted by class (the sparse way; (1,0) above, 9 cells <= 10, is counted densely).
+ * With min_size 2 the classes of one record ({t1}, {t2}, {t4}) stay empty; {t0} flu 2,
+ * {t3} cancer 3; the totals still count all 8 records: flu 4, cold 1, cancer 3. */
+START_TEST(test_classes_sadist_build_min__skips_small_classes)
+{
+    edra_classes *c = NULL;
+    edra_sadist d;
+    uint8_t levels[2] = {0, 0};
+    ck_assert_int_eq(edra_classes_compute(&c, &fx.md, levels, NULL), 0);
+    ck_assert_int_eq(edra_sadist_build_min(&d, c, 0, 2, NULL), 0);
+    const uint32_t *of = edra_classes_of_tuple(c);
+    ck_assert_uint_eq(d.totals[0], 4);
+    ck_assert_uint_eq(d.totals[1], 1);
+    ck_assert_uint_eq(d.totals[2], 3);
+    ck_assert_uint_eq(d.offsets[of[1] + 1] - d.offsets[of[1]], 0);
+    ck_assert_uint_eq(d.offsets[of[2] + 1] - d.offsets[of[2]], 0);
+    ck_assert_uint_eq(d.offsets[of[4] + 1] - d.offsets[of[4]], 0);
+    ck_assert_uint_eq(d.offsets[of[0] + 1] - d.offsets[of[0]], 1);
+    ck_assert_uint_eq(d.values[d.offsets[of[0]]], 0);
+    ck_assert_uint_eq(d.counts[d.offsets[of[0]]], 2);
+    ck_assert_uint_eq(d.offsets[of[3] + 1] - d.offsets[of[3]], 1);
+    ck_assert_uint_eq(d.values[d.offsets[of[3]]], 2);
+    ck_assert_uint_eq(d.counts[d.offsets[of[3]]], 3);
+    ck_assert_uint_eq(d.offsets[d.n_classes], 2);
+    edra_sadist_clear(&d);
+    edra_classes_free(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("classes");
@@ -142,6 +172,7 @@ int main(void)
     tcase_add_test(tc, test_classes_compute__top_is_one_class);
     tcase_add_test(tc, test_classes_rollup__equals_compute);
     tcase_add_test(tc, test_classes_sadist_build__counts_per_class);
+    tcase_add_test(tc, test_classes_sadist_build_min__skips_small_classes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
