@@ -100,33 +100,14 @@ void edra_history_close(edra_history *h);
 /* The path the history was opened with (borrowed). */
 const char *edra_history_path(const edra_history *h);
 
+/* Number of runs recorded. */
+int edra_history_count(int64_t *out, edra_history *h, edra_error *err);
+
 /* Records run (id, command, times, spec, data, options, figures required) with its artifacts in
  * one transaction, so a run killed on the way leaves no row at all. run->figures must hold
  * "figures" (report/json.h's edra_json_figures) and "targets_met". Returns 0, EDRA_EINTERNAL (a
  * required field missing), EDRA_ENOMEM or EDRA_EDB (also: the id is taken). */
 int edra_history_record(edra_history *h, const edra_history_run *run, edra_error *err);
-
-/* The run whose id is id, or the one run whose id starts with id (at least 4 characters), or
- * "last" for the newest. *out is the caller's (edra_history_run_free). Returns 0, EDRA_EUSAGE
- * (none, or a prefix that is ambiguous) or EDRA_EDB. */
-int edra_history_get(edra_history_run **out, edra_history *h, const char *id, edra_error *err);
-
-/* Up to limit runs (0 = all), newest first, with the summary columns only (no spec text,
- * context, figures or artifacts). *out is the caller's (edra_history_runs_free). */
-int edra_history_list(edra_history_run **out, size_t *n, edra_history *h, size_t limit,
-                      edra_error *err);
-
-/* The newest run, other than exclude_id (may be NULL), on the same spec file (spec_dir and the
- * spec's file name), the same spec text or the same data; *out NULL when there is none.
- * Loaded fully like edra_history_get. Returns 0 or EDRA_EDB. */
-int edra_history_previous(edra_history_run **out, edra_history *h, const edra_history_run *run,
-                          edra_error *err);
-
-/* Number of runs recorded. */
-int edra_history_count(int64_t *out, edra_history *h, edra_error *err);
-
-void edra_history_run_free(edra_history_run *run);
-void edra_history_runs_free(edra_history_run *runs, size_t n);
 
 /* The outputs' date: SOURCE_DATE_EPOCH (seconds, reproducible builds' convention) when set,
  * else now; "YYYY-MM-DDThh:mm:ssZ". Returns 0 or EDRA_EUSAGE (not a time). */
@@ -141,5 +122,9 @@ int edra_history_make_id(char id[EDRA_HISTORY_ID_MAX], const char *created, edra
 
 /* The user running edra: $USER, $LOGNAME, the password entry's name, or "uid N". Returns buf. */
 const char *edra_history_user(char *buf, size_t size);
+
+/* Reading runs back (edra_history_get, _list, _previous, _run_free), kept reachable
+ * from here so that one header serves every user of the history. */
+#include "history_query.h"
 
 #endif

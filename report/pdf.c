@@ -18,6 +18,7 @@
 #include "atomic.h"
 #include "charts.h"
 #include "pdf_sections.h"
+#include "pdf_technical.h"
 
 /* ---- the string pool --------------------------------------------------------------- */
 

@@ -1,6 +1,7 @@
-/* The sections of the PDF report after the cover, each filled from the run. Internal to
- * report/pdf.c: the state they share and the string helpers (strings live in a pool freed
- * with the report, so sections can build markup without bookkeeping). */
+/* The sections of the PDF report after the cover, each filled from the run: 2-5 here
+ * (pdf_sections.c), 6-8 in pdf_technical.h. Internal to report/pdf.c: the state they share
+ * and the string helpers (strings live in a pool freed with the report, so sections can
+ * build markup without bookkeeping). */
 #ifndef EDRA_PDF_SECTIONS_H
 #define EDRA_PDF_SECTIONS_H
 
@@ -41,16 +42,13 @@ const char *edra_pdf_levels(edra_pdf_report *r, const uint8_t *levels);
 
 /* A row of a two-column key-value table: key plain, value markup. */
 void edra_pdf_kv(edra_pdf_report *r, const char *key, const char *value_markup);
+/* The column widths (shares of the text width) of such a table. */
+extern const double edra_pdf_kv_widths[2];
 
-/* Sections 2 to 8. */
+/* Sections 2 to 5: the statement and its conditions, the summary, the data, the threat. */
 void edra_pdf_statement(edra_pdf_report *r);
 void edra_pdf_summary(edra_pdf_report *r);
 void edra_pdf_data(edra_pdf_report *r);
 void edra_pdf_threat(edra_pdf_report *r);
-void edra_pdf_methods(edra_pdf_report *r);
-void edra_pdf_results(edra_pdf_report *r);
-void edra_pdf_appendix(edra_pdf_report *r);
-/* The appendix's run history paragraph (run->history_text), when there is one. */
-void edra_pdf_history(edra_pdf_report *r);
 
 #endif

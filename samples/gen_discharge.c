@@ -479,7 +479,8 @@ int main(int argc, char **argv)
     static generator g;
     uint64_t seed = 42, rows = 5000;
     const char *out_path = NULL;
-    for (int i = 1; i < argc; i++) {
+    /* Every option but --help takes a value: options come in pairs. */
+    for (int i = 1; i < argc; i += 2) {
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
             usage(stdout);
@@ -505,7 +506,6 @@ int main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
-        i++;
     }
     w.file = out_path ? fopen(out_path, "wb") : stdout;
     if (!w.file) {

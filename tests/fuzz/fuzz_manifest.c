@@ -1,4 +1,4 @@
-/* libFuzzer target: `edra verify`'s checker (report/manifest.c, edra_manifest_verify). The
+/* libFuzzer target: `edra verify`'s checker (report/manifest_verify.c, edra_manifest_verify). The
  * input is the folder's MANIFEST.json; after a line "--SIG--" the rest is MANIFEST.json.sig;
  * a leading 'K' means the signer's key is given (the fixed key below). The folder holds a
  * small fixed set of files, a symbolic link and a sub-folder, with a file beside it. Besides
