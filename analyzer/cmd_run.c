@@ -1,18 +1,22 @@
 /* `edra run SPEC --out DIR [--sign KEY.pem]`: the main job. Assess the data as they stand,
  * search, write the released data and the determination report (PDF, charts, XLSX, JSON),
  * list every artifact with its SHA-256 in a manifest and sign it. Everything is written
- * into a temporary sibling folder that is renamed to DIR at the end, so a run that fails
- * or is killed leaves no partial DIR. */
+ * into a temporary sibling folder, locked (flock) for the run's life, that is renamed to DIR
+ * at the end, so a run that fails or is killed leaves no partial DIR; the next run removes
+ * the unlocked folders of killed runs. Pango/cairo rendering runs in a child process. */
 #define _XOPEN_SOURCE 700
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <math.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h> /* flock: not POSIX, but in glibc, musl and the BSDs */
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +33,7 @@
 #include "job.h"
 #include "recorder.h"
 #include "release.h"
+#include "subproc.h"
 
 const edra_cli_option edra_run_options[] = {
     {"out", 'o', "DIR", "the report folder to write (replaced if it holds an earlier report)"},
@@ -78,9 +83,32 @@ static int remove_entry(const char *path, const struct stat *sb, int type, struc
     return remove(path);
 }
 
-static void remove_tree(const char *path)
+static int remove_tree(const char *path)
 {
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The lock file inside a temporary folder: its run holds an exclusive flock() on it until it
+ * ends, and the kernel drops the lock when the run dies, however it dies. */
+#define LOCK_NAME "edra.lock"
+
+static int remove_all_but_lock(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    if (ftw->level == 0 || (ftw->level == 1 && strcmp(path + ftw->base, LOCK_NAME) == 0))
+        return 0;
+    return remove_entry(path, sb, type, ftw);
+}
+
+/* Removes a temporary folder, its lock file last: a process killed while removing it leaves
+ * a folder that the next run can still lock, and so remove. Returns 0 or -1. */
+static int remove_tmp_dir(const char *path)
+{
+    char lock_path[4200];
+    snprintf(lock_path, sizeof lock_path, "%s/%s", path, LOCK_NAME);
+    if (nftw(path, remove_all_but_lock, 16, FTW_DEPTH | FTW_PHYS) != 0 ||
+        (unlink(lock_path) < 0 && errno != ENOENT))
+        return -1;
+    return rmdir(path);
 }
 
 static const char *type_name(edra_attr_type t)
@@ -260,6 +288,29 @@ static int path_join(char *out, size_t size, const char *dir, const char *name, 
     return 0;
 }
 
+/* What the renderer child needs: it writes report.pdf and charts/ into dir. */
+typedef struct {
+    const char *dir;
+    const edra_report_run *run;
+    edra_paper paper;
+} render_job;
+
+/* The renderer: every use of Pango, cairo and Fontconfig, which abort or crash when an
+ * allocation fails, so it runs in a child (edra_subproc_run) that may die without edra. */
+static int render_report(void *state, edra_error *err)
+{
+    const render_job *rj = state;
+    char path[4096];
+    int rc;
+    if ((rc = path_join(path, sizeof path, rj->dir, "report.pdf", err)) < 0 ||
+        (rc = edra_pdf_write(path, rj->run, rj->paper, err)) < 0 ||
+        (rc = path_join(path, sizeof path, rj->dir, "charts", err)) < 0)
+        return rc;
+    if (mkdir(path, 0755) < 0)
+        return edra_error_set(err, EDRA_EIO, "%s: %s", path, strerror(errno));
+    return edra_charts_write_all(path, rj->run, err);
+}
+
 /* Writes every artifact into dir and lists it in the manifest. */
 static int write_artifacts(const char *dir, edra_manifest *m, const edra_job *job,
                            const edra_report_run *run, const run_args *args, json_t *result,
@@ -279,20 +330,18 @@ static int write_artifacts(const char *dir, edra_manifest *m, const edra_job *jo
         (rc = edra_json_write(path, result, err)) < 0 ||
         (rc = edra_manifest_add(m, "result.json", "result", err)) < 0)
         return rc;
-    edra_paper paper = args->paper && strcmp(args->paper, "letter") == 0 ? EDRA_PAPER_LETTER : EDRA_PAPER_A4;
-    if ((rc = path_join(path, sizeof path, dir, "report.pdf", err)) < 0 ||
-        (rc = edra_pdf_write(path, run, paper, err)) < 0 ||
-        (rc = edra_manifest_add(m, "report.pdf", "report", err)) < 0)
+    render_job rj = {dir, run,
+                     args->paper && strcmp(args->paper, "letter") == 0 ? EDRA_PAPER_LETTER : EDRA_PAPER_A4};
+    if ((rc = edra_subproc_run("renderer", render_report, &rj, err)) < 0) {
+        edra_error_prefix(err, "rendering the report failed: ");
         return rc;
+    }
+    if ((rc = edra_manifest_add(m, "report.pdf", "report", err)) < 0)
+        return rc;
+    /* The workbook's column widths are fixed, measured with no font: written here, not in the child. */
     if ((rc = path_join(path, sizeof path, dir, "report.xlsx", err)) < 0 ||
         (rc = edra_xlsx_write(path, run, err)) < 0 ||
         (rc = edra_manifest_add(m, "report.xlsx", "workbook", err)) < 0)
-        return rc;
-    if ((rc = path_join(path, sizeof path, dir, "charts", err)) < 0)
-        return rc;
-    if (mkdir(path, 0755) < 0)
-        return edra_error_set(err, EDRA_EIO, "%s: %s", path, strerror(errno));
-    if ((rc = edra_charts_write_all(path, run, err)) < 0)
         return rc;
     for (int k = 0; k < EDRA_CHARTS; k++) {
         if (!edra_chart_available((edra_chart_kind)k, run))
@@ -345,7 +394,14 @@ static int publish(const char *tmp_dir, const char *out_dir, edra_error *err)
     return 0;
 }
 
-static int make_tmp_dir(char *out, size_t size, const char *out_dir, edra_error *err)
+/* A temporary folder without a lock file belongs to a run killed between mkdtemp() and
+ * taking its lock, or to a live run in that instant (or the one between removing its lock
+ * file and publishing): one unchanged this long is the former. */
+#define UNLOCKED_STALE_SECONDS 600
+
+/* Splits out_dir into its parent folder and base name (a copy in *buf, the caller's). */
+static int split_out_dir(char **buf, const char **parent, const char **base, const char *out_dir,
+                         edra_error *err)
 {
     char *copy = strdup(out_dir);
     if (!copy)
@@ -354,17 +410,93 @@ static int make_tmp_dir(char *out, size_t size, const char *out_dir, edra_error 
     while (len > 1 && copy[len - 1] == '/')
         copy[--len] = '\0';
     char *slash = strrchr(copy, '/');
-    const char *parent = slash ? (slash == copy ? "/" : copy) : ".";
-    const char *base = slash ? slash + 1 : copy;
+    *parent = slash ? (slash == copy ? "/" : copy) : ".";
+    *base = slash ? slash + 1 : copy;
     if (slash && slash != copy)
         *slash = '\0';
+    *buf = copy;
+    return 0;
+}
+
+/* Whether name is NAME's temporary folder: "." base ".tmp-" and mkdtemp's six characters. */
+static int is_tmp_name(const char *name, const char *base)
+{
+    size_t blen = strlen(base);
+    if (name[0] != '.' || strncmp(name + 1, base, blen) != 0 || strncmp(name + 1 + blen, ".tmp-", 5) != 0)
+        return 0;
+    const char *suffix = name + 1 + blen + 5;
+    return strlen(suffix) == 6 && strspn(suffix, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                 "0123456789") == 6;
+}
+
+/* Removes the temporary folders beside out_dir that killed runs left: those whose lock can
+ * be taken (no live run holds it), and those without a lock file unchanged for
+ * UNLOCKED_STALE_SECONDS. Only our own real folders, never through a symbolic link. Returns
+ * how many were removed; failures only leave a folder for a later run. */
+static int remove_stale_tmp_dirs(const char *out_dir)
+{
+    char *buf = NULL;
+    const char *parent, *base;
+    DIR *d = NULL;
+    int removed = 0;
+    if (split_out_dir(&buf, &parent, &base, out_dir, NULL) < 0 || !(d = opendir(parent)))
+        goto done;
+    for (struct dirent *e; (e = readdir(d));) {
+        char path[4096], lock_path[4200];
+        struct stat st;
+        if (!is_tmp_name(e->d_name, base) ||
+            (size_t)snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= sizeof path ||
+            lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        snprintf(lock_path, sizeof lock_path, "%s/%s", path, LOCK_NAME);
+        int fd = open(lock_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+            /* Held through the removal, so that another run's sweep skips the folder. */
+            if (flock(fd, LOCK_EX | LOCK_NB) == 0 && remove_tmp_dir(path) == 0)
+                removed++;
+            close(fd);
+        } else if (errno == ENOENT && difftime(time(NULL), st.st_mtime) > UNLOCKED_STALE_SECONDS &&
+                   remove_tmp_dir(path) == 0) {
+            removed++;
+        }
+    }
+done:
+    if (d)
+        closedir(d);
+    free(buf);
+    return removed;
+}
+
+/* Creates the temporary folder beside out_dir and takes its lock (*lock_fd, the caller's to
+ * close). The lock file is created under another name and renamed once locked, so a sweep
+ * never finds it unlocked while this run lives. */
+static int make_tmp_dir(char *out, size_t size, int *lock_fd, const char *out_dir, edra_error *err)
+{
+    char *buf = NULL, lock_new[4200], lock_path[4200];
+    const char *parent, *base;
+    int rc, fd = -1;
+    if ((rc = split_out_dir(&buf, &parent, &base, out_dir, err)) < 0)
+        return rc;
     int n = snprintf(out, size, "%s/.%s.tmp-XXXXXX", parent, base);
-    free(copy);
+    free(buf);
     if (n < 0 || (size_t)n >= size)
         return edra_error_set(err, EDRA_EUSAGE, "%s: path too long", out_dir);
     if (!mkdtemp(out))
         return edra_error_set(err, EDRA_EIO, "%s: cannot create a folder beside it: %s", out_dir,
                               strerror(errno));
+    snprintf(lock_new, sizeof lock_new, "%s/%s.new", out, LOCK_NAME);
+    snprintf(lock_path, sizeof lock_path, "%s/%s", out, LOCK_NAME);
+    if ((fd = open(lock_new, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 ||
+        flock(fd, LOCK_EX | LOCK_NB) < 0 || rename(lock_new, lock_path) < 0) {
+        rc = edra_error_set(err, errno == ENOMEM ? EDRA_ENOMEM : EDRA_EIO, "%s: cannot lock: %s", out,
+                            strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        remove_tmp_dir(out);
+        out[0] = '\0';
+        return rc;
+    }
+    *lock_fd = fd;
     chmod(out, 0755);
     return 0;
 }
@@ -384,7 +516,7 @@ int edra_cmd_run(int argc, char **argv)
     char *history_text = NULL;
     char created[EDRA_HISTORY_TIME_MAX], run_id[EDRA_HISTORY_ID_MAX], fingerprint[EDRA_FINGERPRINT_HEX],
         tmp_dir[4096] = "";
-    int exit_code, rc, threads = 1;
+    int exit_code, rc, threads = 1, lock_fd = -1;
 
     memset(&rec, 0, sizeof rec);
     memset(&args, 0, sizeof args);
@@ -405,6 +537,10 @@ int edra_cmd_run(int argc, char **argv)
     }
     if (args.threads && (rc = edra_job_parse_threads(args.threads, &threads, &err)) < 0)
         goto fail;
+    int stale = remove_stale_tmp_dirs(args.out_dir);
+    if (stale > 0)
+        fprintf(stderr, "edra: note: removed %d temporary folder%s left by interrupted runs\n", stale,
+                stale == 1 ? "" : "s");
     /* The key first: a run that cannot be signed should fail before any work. */
     if (args.key_path && ((rc = edra_key_load_private(&key, args.key_path, &err)) < 0 ||
                           (rc = edra_key_fingerprint(key, fingerprint, &err)) < 0))
@@ -436,12 +572,20 @@ int edra_cmd_run(int argc, char **argv)
         goto done;
     }
     run.history_text = history_text;
-    if ((rc = make_tmp_dir(tmp_dir, sizeof tmp_dir, args.out_dir, &err)) < 0)
+    if ((rc = make_tmp_dir(tmp_dir, sizeof tmp_dir, &lock_fd, args.out_dir, &err)) < 0)
         goto fail_env;
     if ((rc = edra_manifest_new(&manifest, tmp_dir, PACKAGE_VERSION, run_id, created, &err)) < 0 ||
         (rc = write_artifacts(tmp_dir, manifest, &job, &run, &args, result, &err)) < 0 ||
-        (rc = edra_manifest_write(manifest, key, &err)) < 0 ||
-        (rc = publish(tmp_dir, args.out_dir, &err)) < 0)
+        (rc = edra_manifest_write(manifest, key, &err)) < 0)
+        goto fail_env;
+    /* The lock file must not be published; the lock itself stays held by lock_fd. */
+    char lock_path[4200];
+    snprintf(lock_path, sizeof lock_path, "%s/%s", tmp_dir, LOCK_NAME);
+    if (unlink(lock_path) < 0) {
+        rc = edra_error_set(&err, EDRA_EIO, "%s: %s", lock_path, strerror(errno));
+        goto fail_env;
+    }
+    if ((rc = publish(tmp_dir, args.out_dir, &err)) < 0)
         goto fail_env;
     tmp_dir[0] = '\0';
 
@@ -486,7 +630,9 @@ fail:
     exit_code = edra_cli_fail(rc, err.msg);
 done:
     if (tmp_dir[0])
-        remove_tree(tmp_dir);
+        remove_tmp_dir(tmp_dir);
+    if (lock_fd >= 0)
+        close(lock_fd);
     json_decref(result);
     json_decref(doc);
     json_decref(options);
