@@ -14,14 +14,24 @@
 #include <string.h>
 #include <time.h>
 
-/* The cells under construction: one text buffer and an offset per cell, so a build makes
- * a handful of allocations however many cells it has. */
+/* The cells under construction, row-major. Level 0 points at the caller's values (they
+ * outlive the table, and edra_hierarchy_new copies them once); a label equal to the one
+ * above it (the previous row's at that level) is that same string again, so the labels
+ * of sorted input, which repeat row after row, are kept once each. Labels live in blocks
+ * that never move, so a cell is a plain pointer that goes to edra_hierarchy_new as is. */
+typedef struct label_block {
+    struct label_block *next;
+    size_t used, cap;
+    char text[];
+} label_block;
+
 typedef struct {
     size_t n_rows, n_levels;
-    size_t *offset;
-    char *text;
-    size_t len, cap;
+    const char **cells;
+    label_block *labels;
 } table;
+
+#define LABEL_BLOCK ((size_t)1 << 16)
 
 static int oom(edra_error *err, const edra_spec_attr *a)
 {
@@ -32,40 +42,62 @@ static int oom(edra_error *err, const edra_spec_attr *a)
 static int table_init(table *t, size_t n_rows, size_t n_levels)
 {
     /* The sizes below must not wrap, however many values there are. */
-    if (n_rows > SIZE_MAX / 16 / n_levels)
+    if (n_rows > SIZE_MAX / sizeof *t->cells / n_levels)
         return -1;
     t->n_rows = n_rows;
     t->n_levels = n_levels;
-    t->offset = calloc(n_rows * n_levels, sizeof *t->offset);
-    t->cap = 16 * n_rows * n_levels;
-    t->text = malloc(t->cap);
-    t->len = 0;
-    return t->offset && t->text ? 0 : -1;
+    t->cells = malloc(n_rows * n_levels * sizeof *t->cells);
+    return t->cells ? 0 : -1;
 }
 
 static void table_free(table *t)
 {
-    free(t->offset);
-    free(t->text);
+    free(t->cells);
+    while (t->labels) {
+        label_block *next = t->labels->next;
+        free(t->labels);
+        t->labels = next;
+    }
 }
 
+/* The leaf of row: value itself, borrowed. */
+static void table_leaf(table *t, size_t row, const char *value)
+{
+    t->cells[row * t->n_levels] = value;
+}
+
+/* The cell of row at level (> 0): the row above's when equal, else a copy of s. */
 static int table_put(table *t, size_t row, size_t level, const char *s)
 {
-    size_t n = strlen(s) + 1;
-    if (t->len + n > t->cap) {
-        size_t cap = t->cap * 2;
-        while (cap < t->len + n)
-            cap *= 2;
-        char *grown = realloc(t->text, cap);
-        if (!grown)
-            return -1;
-        t->text = grown;
-        t->cap = cap;
+    const char **cell = &t->cells[row * t->n_levels + level];
+    const char *above = row > 0 ? t->cells[(row - 1) * t->n_levels + level] : NULL;
+    if (above && strcmp(above, s) == 0) {
+        *cell = above;
+        return 0;
     }
-    memcpy(t->text + t->len, s, n);
-    t->offset[row * t->n_levels + level] = t->len;
-    t->len += n;
+    size_t n = strlen(s) + 1;
+    label_block *b = t->labels;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > LABEL_BLOCK ? n : LABEL_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return -1;
+        b->next = t->labels;
+        b->used = 0;
+        b->cap = cap;
+        t->labels = b;
+    }
+    memcpy(b->text + b->used, s, n);
+    *cell = b->text + b->used;
+    b->used += n;
     return 0;
+}
+
+/* Row's cells at levels first..last are the row above's. */
+static void table_repeat(table *t, size_t row, size_t first, size_t last)
+{
+    for (size_t l = first; l <= last; l++)
+        t->cells[row * t->n_levels + l] = t->cells[(row - 1) * t->n_levels + l];
 }
 
 /* Hands the finished cells to edra_hierarchy_new, which copies them. */
@@ -73,17 +105,8 @@ static int table_build(edra_hierarchy **out, const table *t, const edra_spec_att
                        edra_error *err)
 {
     char origin[160];
-    size_t n_cells = t->n_rows * t->n_levels;
-    const char **cells = malloc(n_cells * sizeof *cells);
-    int rc;
-    if (!cells)
-        return oom(err, a);
-    for (size_t i = 0; i < n_cells; i++)
-        cells[i] = t->text + t->offset[i];
     snprintf(origin, sizeof origin, "builder for %.100s", a->name);
-    rc = edra_hierarchy_new(out, cells, t->n_rows, t->n_levels, origin, err);
-    free(cells);
-    return rc;
+    return edra_hierarchy_new(out, t->cells, t->n_rows, t->n_levels, origin, err);
 }
 
 /* ---- mask ---- */
@@ -140,7 +163,8 @@ static int build_mask(table *t, const edra_spec_attr *a, const char **vals, size
         const char *v = vals[r];
         size_t len = utf8_chars(v), bytes = strlen(v);
         label = malloc(bytes + mask + 1);
-        if (!label || table_put(t, r, 0, v) < 0) {
+        table_leaf(t, r, v);
+        if (!label) {
             rc = oom(err, a);
             goto done;
         }
@@ -216,7 +240,8 @@ static int build_intervals(table *t, const edra_spec_attr *a, const char **vals,
     double origin = h->has_bottom ? h->bottom : 0;
     size_t n_levels = 1 + h->n_widths + 1;
     keyed *items = malloc(n * sizeof *items);
-    int rc = 0;
+    int rc = 0, prev_coded = 0;
+    double prev_band1 = 0;
     if (!items)
         return oom(err, a);
     for (size_t r = 0; r < n; r++) {
@@ -232,25 +257,37 @@ static int build_intervals(table *t, const edra_spec_attr *a, const char **vals,
         goto done;
     }
     for (size_t r = 0; r < n; r++) {
-        double x = items[r].key, band1;
+        double x = items[r].key, band1 = 0;
         char label[128], lo[48], hi[48];
-        if (table_put(t, r, 0, items[r].text) < 0 || table_put(t, r, n_levels - 1, "*") < 0) {
+        /* -1 below the bottom, 1 at or above the top, 0 in a band. */
+        int coded = h->has_bottom && x < h->bottom ? -1 : h->has_top && x >= h->top ? 1 : 0;
+        table_leaf(t, r, items[r].text);
+        if (table_put(t, r, n_levels - 1, "*") < 0) {
             rc = oom(err, a);
             goto done;
-        }
-        if (h->has_bottom && x < h->bottom) {
-            format_number(lo, sizeof lo, h->bottom);
-            snprintf(label, sizeof label, "<%s", lo);
-        } else if (h->has_top && x >= h->top) {
-            format_number(hi, sizeof hi, h->top);
-            snprintf(label, sizeof label, ">=%s", hi);
         }
         /* The tolerance of 1e-9 band keeps a decimal on a boundary (0.3 with width 0.1,
          * where 0.3 / 0.1 = 2.9999999999999996) in the band it starts. Coarser bands are
          * taken from the level-1 band number, so nesting never depends on rounding. */
-        band1 = floor((x - origin) / h->widths[0] + 1e-9);
+        if (!coded)
+            band1 = floor((x - origin) / h->widths[0] + 1e-9);
+        /* The rows are sorted: a row in the previous row's band (or beyond the same end)
+         * has its labels, with no formatting. */
+        if (r > 0 && coded == prev_coded && band1 == prev_band1) {
+            table_repeat(t, r, 1, h->n_widths);
+            continue;
+        }
+        prev_coded = coded;
+        prev_band1 = band1;
+        if (coded < 0) {
+            format_number(lo, sizeof lo, h->bottom);
+            snprintf(label, sizeof label, "<%s", lo);
+        } else if (coded > 0) {
+            format_number(hi, sizeof hi, h->top);
+            snprintf(label, sizeof label, ">=%s", hi);
+        }
         for (size_t w = 0; w < h->n_widths; w++) {
-            if (!(h->has_bottom && x < h->bottom) && !(h->has_top && x >= h->top)) {
+            if (!coded) {
                 double ratio = round(h->widths[w] / h->widths[0]);
                 double lower = origin + floor(band1 / ratio) * h->widths[w];
                 double upper = lower + h->widths[w];
@@ -364,7 +401,8 @@ static int build_date(table *t, const edra_spec_attr *a, const char **vals, size
         /* After a week level every coarser level must contain whole weeks, so it is
          * counted in ISO week-years (2024-12-30 is in 2025-W01, hence in 2025). */
         coarse_year = has_week ? week_year : y;
-        if (table_put(t, r, 0, items[r].text) < 0 || table_put(t, r, n_levels - 1, "*") < 0) {
+        table_leaf(t, r, items[r].text);
+        if (table_put(t, r, n_levels - 1, "*") < 0) {
             rc = oom(err, a);
             goto done;
         }
@@ -448,7 +486,8 @@ static int build_order(table *t, const edra_spec_attr *a, const char **vals, siz
     }
     for (size_t r = 0; r < n; r++) {
         size_t pos = (size_t)items[r].key;
-        if (table_put(t, r, 0, items[r].text) < 0 || table_put(t, r, n_levels - 1, "*") < 0) {
+        table_leaf(t, r, items[r].text);
+        if (table_put(t, r, n_levels - 1, "*") < 0) {
             rc = oom(err, a);
             goto done;
         }
@@ -487,7 +526,7 @@ done:
 int edra_builder_build(edra_hierarchy **out, const edra_spec_attr *attr, const char *const *values,
                        size_t n_values, edra_error *err)
 {
-    table t = {0, 0, NULL, NULL, 0, 0};
+    table t = {0, 0, NULL, NULL};
     const char **vals = NULL;
     size_t n = 0;
     int rc = 0;

@@ -1,7 +1,8 @@
 /* Loading and encoding of the input: one pass over the rows, interning the used columns'
- * values into per-column dictionaries and aggregating identical rows into counted tuples;
- * then each QI's dictionary codes are remapped onto its hierarchy's leaf codes, so every
- * later computation is integer lookups. */
+ * values into per-column dictionaries and aggregating identical rows into counted tuples
+ * (codes and counts in 1, 2, 4 or 8 bytes, widened in place as they grow); then each QI's
+ * dictionary codes are remapped onto its hierarchy's leaf codes and the dictionaries freed,
+ * so every later computation is integer lookups. */
 #define _POSIX_C_SOURCE 200809L
 #include "dataset.h"
 
@@ -18,8 +19,17 @@
 #include "../report/digest.h"
 #include "builders.h"
 #include "csv.h"
+#include "../metrics/hugepages.h"
 #include "dict.h"
 #include "hierfile.h"
+
+/* A column of codes or counts being filled, width (1, 2, 4 or 8) bytes a value: the
+ * microdata's edra_code_col or edra_count_col, writable. It starts at one byte and widens
+ * in place when its dictionary, or its largest count, outgrows that. */
+typedef struct {
+    void *data;
+    uint8_t width;
+} code_buf;
 
 struct edra_dataset {
     const edra_spec *spec;
@@ -33,17 +43,27 @@ struct edra_dataset {
     edra_dict *household_dict;     /* household ids, when the spec names a household column */
     uint64_t *qi_missing, *sa_missing;
 
-    uint32_t **cols;               /* [width][tuples_cap] the tuples' codes, column by column:
-                                      the microdata's columns once remapped, never copied */
-    uint64_t *counts;
+    code_buf *cols;                /* [width], each [tuples_cap]: the tuples' codes, column by
+                                      column: the microdata's columns once remapped, never
+                                      copied */
+    code_buf counts;
     double *weights;               /* [n_tuples] sums of sampling weights, with a weight column */
     size_t n_tuples, tuples_cap;
-    uint32_t *slots;               /* tuple index + 1, 0 = empty */
+    uint64_t *slots;               /* hash >> 32 << 32 | tuple index + 1, 0 = empty */
     size_t slots_cap;
-    uint32_t *scratch;             /* codes of the row being added */
+    uint32_t *scratch;             /* [2][width] codes of the row being encoded and of the
+                                      pending row, whose slot is being prefetched */
+    size_t row_at, pending_at;     /* offsets (0 or width) of the two rows in scratch */
+    int pending;                   /* the row at pending_at waits to be added */
+    uint64_t pending_hash, pending_count;
+    double pending_weight;
+    uint32_t *missing_codes;       /* [width][spec->n_missing] codes of missing-value markers */
+    size_t *n_missing_codes;       /* [width] */
+    size_t *n_codes;               /* [width] size of each column's dictionary: a code equal
+                                      to it is a new value */
 
-    uint32_t **qi_codes, **sa_codes, **sa_rank;
-    uint32_t *household_codes;
+    edra_code_col *qi_codes, *sa_codes, household_codes; /* the data are ours */
+    uint32_t **sa_rank;
     edra_hierarchy **qi_hier, **sa_hier;
     uint32_t *sa_domain;
     edra_microdata md;
@@ -124,11 +144,19 @@ static int plan_columns(edra_dataset *ds, edra_error *err)
     if (spec->household_column && edra_dict_new(&ds->household_dict, err) < 0)
         return EDRA_ENOMEM;
     ds->width = ds->n_qi + ds->n_sa + (spec->household_column ? 1 : 0);
-    ds->scratch = calloc(ds->width, sizeof *ds->scratch);
+    ds->scratch = calloc(2 * ds->width, sizeof *ds->scratch);
+    ds->missing_codes = calloc(ds->width * (spec->n_missing ? spec->n_missing : 1),
+                               sizeof *ds->missing_codes);
+    ds->n_missing_codes = calloc(ds->width, sizeof *ds->n_missing_codes);
+    ds->n_codes = calloc(ds->width, sizeof *ds->n_codes);
     ds->cols = calloc(ds->width, sizeof *ds->cols);
+    for (size_t c = 0; ds->cols && c < ds->width; c++)
+        ds->cols[c].width = 1;
+    ds->counts.width = 1;
     ds->slots_cap = 1024;
     ds->slots = calloc(ds->slots_cap, sizeof *ds->slots);
-    if (!ds->scratch || !ds->slots || !ds->cols)
+    if (!ds->scratch || !ds->slots || !ds->cols || !ds->missing_codes || !ds->n_missing_codes ||
+        !ds->n_codes)
         return oom(err);
     return 0;
 }
@@ -191,6 +219,82 @@ static int match_header(edra_dataset *ds, char **names, size_t n_names, edra_err
     return 0;
 }
 
+static inline uint64_t buf_get(const code_buf *col, size_t t)
+{
+    switch (col->width) {
+    case 1:
+        return ((const uint8_t *)col->data)[t];
+    case 2:
+        return ((const uint16_t *)col->data)[t];
+    case 4:
+        return ((const uint32_t *)col->data)[t];
+    default:
+        return ((const uint64_t *)col->data)[t];
+    }
+}
+
+static inline void buf_put(code_buf *col, size_t t, uint64_t value)
+{
+    switch (col->width) {
+    case 1:
+        ((uint8_t *)col->data)[t] = (uint8_t)value;
+        break;
+    case 2:
+        ((uint16_t *)col->data)[t] = (uint16_t)value;
+        break;
+    case 4:
+        ((uint32_t *)col->data)[t] = (uint32_t)value;
+        break;
+    default:
+        ((uint64_t *)col->data)[t] = value;
+    }
+}
+
+/* Rewrites the first n values of col at width bytes each, codes through remap (NULL =
+ * unchanged), in place: values that widen are rewritten from the last, values that narrow
+ * from the first, so none is overwritten before it is read. col->data must hold n values
+ * of the wider of the two widths. */
+static void recode(code_buf *col, size_t n, uint8_t width, const uint32_t *remap)
+{
+    code_buf from = *col, to = {.data = col->data, .width = width};
+    if (width > from.width) {
+        for (size_t t = n; t-- > 0;) {
+            uint64_t v = buf_get(&from, t);
+            buf_put(&to, t, remap ? remap[v] : v);
+        }
+    } else if (remap || width < from.width) {
+        for (size_t t = 0; t < n; t++) {
+            uint64_t v = buf_get(&from, t);
+            buf_put(&to, t, remap ? remap[v] : v);
+        }
+    }
+    col->width = width;
+}
+
+/* Widens col (of ds->tuples_cap values) in place to width bytes a value. */
+static int widen(edra_dataset *ds, code_buf *col, uint8_t width)
+{
+    if (width <= col->width)
+        return 0;
+    if (ds->tuples_cap) {
+        void *wider = realloc(col->data, ds->tuples_cap * width);
+        if (!wider)
+            return EDRA_ENOMEM;
+        col->data = wider;
+    }
+    recode(col, ds->n_tuples, width, NULL);
+    return 0;
+}
+
+/* Stores count as tuple t's records, widening the counts first if it needs more bytes. */
+static int put_count(edra_dataset *ds, size_t t, uint64_t count)
+{
+    if (widen(ds, &ds->counts, edra_count_width(count)) < 0)
+        return EDRA_ENOMEM;
+    buf_put(&ds->counts, t, count);
+    return 0;
+}
+
 static uint64_t hash_codes(const uint32_t *codes, size_t width)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL;
@@ -202,19 +306,32 @@ static uint64_t hash_codes(const uint32_t *codes, size_t width)
     return h;
 }
 
+/* A slot of the tuple table holds the upper half of the tuple's hash beside its index, so a
+ * probe passes over other tuples without reading their codes (one cache miss per column),
+ * and the slot's position, taken from those same bits, lets the table grow without
+ * touching the columns. */
+#define SLOT_FINGERPRINT 0xffffffff00000000ULL
+
+static inline size_t slot_home(uint64_t slot_or_hash, size_t cap)
+{
+    return (size_t)(slot_or_hash >> 32) & (cap - 1);
+}
+
 static int grow_tuple_slots(edra_dataset *ds)
 {
     size_t cap = ds->slots_cap * 2;
-    uint32_t *slots = calloc(cap, sizeof *slots);
+    uint64_t *slots = calloc(cap, sizeof *slots);
     if (!slots)
         return EDRA_ENOMEM;
-    for (size_t t = 0; t < ds->n_tuples; t++) {
-        for (size_t c = 0; c < ds->width; c++)
-            ds->scratch[c] = ds->cols[c][t];
-        size_t pos = hash_codes(ds->scratch, ds->width) & (cap - 1);
+    edra_hugepages_advise(slots, cap * sizeof *slots);
+    for (size_t i = 0; i < ds->slots_cap; i++) {
+        uint64_t slot = ds->slots[i];
+        if (!slot)
+            continue;
+        size_t pos = slot_home(slot, cap);
         while (slots[pos])
             pos = (pos + 1) & (cap - 1);
-        slots[pos] = (uint32_t)t + 1;
+        slots[pos] = slot;
     }
     free(ds->slots);
     ds->slots = slots;
@@ -222,46 +339,50 @@ static int grow_tuple_slots(edra_dataset *ds)
     return 0;
 }
 
-static int same_tuple(const edra_dataset *ds, size_t t)
+static int same_tuple(const edra_dataset *ds, size_t t, const uint32_t *codes)
 {
     for (size_t c = 0; c < ds->width; c++)
-        if (ds->cols[c][t] != ds->scratch[c])
+        if (buf_get(&ds->cols[c], t) != codes[c])
             return 0;
     return 1;
 }
 
-/* Adds count records carrying the codes in ds->scratch, whose sampling weights sum to
+/* Adds count records carrying codes, whose hash is h and whose sampling weights sum to
  * weight (ignored without a weight column). */
-static int add_tuple(edra_dataset *ds, uint64_t count, double weight)
+static int add_tuple(edra_dataset *ds, const uint32_t *codes, uint64_t h, uint64_t count,
+                     double weight)
 {
-    size_t width = ds->width;
-    size_t pos = hash_codes(ds->scratch, width) & (ds->slots_cap - 1);
+    size_t width = ds->width, mask = ds->slots_cap - 1;
+    uint64_t fingerprint = h & SLOT_FINGERPRINT;
+    size_t pos = slot_home(h, ds->slots_cap);
     for (;;) {
-        uint32_t slot = ds->slots[pos];
+        uint64_t slot = ds->slots[pos];
         if (!slot)
             break;
-        if (same_tuple(ds, slot - 1)) {
-            ds->counts[slot - 1] += count;
+        size_t t = (uint32_t)slot - 1;
+        if ((slot & SLOT_FINGERPRINT) == fingerprint && same_tuple(ds, t, codes)) {
+            if (put_count(ds, t, buf_get(&ds->counts, t) + count) < 0)
+                return EDRA_ENOMEM;
             if (ds->weights)
-                ds->weights[slot - 1] += weight;
+                ds->weights[t] += weight;
             return 0;
         }
-        pos = (pos + 1) & (ds->slots_cap - 1);
+        pos = (pos + 1) & mask;
     }
     if (ds->n_tuples >= UINT32_MAX - 1)
         return EDRA_ERANGE;
     if (ds->n_tuples == ds->tuples_cap) {
         size_t cap = ds->tuples_cap ? ds->tuples_cap * 2 : 1024;
         for (size_t c = 0; c < width; c++) {
-            uint32_t *col = realloc(ds->cols[c], cap * sizeof *col);
+            void *col = realloc(ds->cols[c].data, cap * ds->cols[c].width);
             if (!col)
                 return EDRA_ENOMEM;
-            ds->cols[c] = col;
+            ds->cols[c].data = col;
         }
-        uint64_t *counts = realloc(ds->counts, cap * sizeof *counts);
+        void *counts = realloc(ds->counts.data, cap * ds->counts.width);
         if (!counts)
             return EDRA_ENOMEM;
-        ds->counts = counts;
+        ds->counts.data = counts;
         if (ds->weight_col >= 0) {
             double *weights = realloc(ds->weights, cap * sizeof *weights);
             if (!weights)
@@ -271,15 +392,29 @@ static int add_tuple(edra_dataset *ds, uint64_t count, double weight)
         ds->tuples_cap = cap;
     }
     for (size_t c = 0; c < width; c++)
-        ds->cols[c][ds->n_tuples] = ds->scratch[c];
-    ds->counts[ds->n_tuples] = count;
+        buf_put(&ds->cols[c], ds->n_tuples, codes[c]);
+    if (put_count(ds, ds->n_tuples, count) < 0)
+        return EDRA_ENOMEM;
     if (ds->weights)
         ds->weights[ds->n_tuples] = weight;
-    ds->slots[pos] = (uint32_t)ds->n_tuples + 1;
+    ds->slots[pos] = fingerprint | ((uint64_t)ds->n_tuples + 1);
     ds->n_tuples++;
-    if (2 * ds->n_tuples > ds->slots_cap)
+    /* Load at most 0.7: the 8-byte slots hold a probe's run in one or two cache lines. The
+     * positions come from 32 hash bits, so the table stops at 2^32 slots. */
+    if (10 * ds->n_tuples > 7 * ds->slots_cap && (uint64_t)ds->slots_cap < (UINT64_C(1) << 32) &&
+        ds->slots_cap <= SIZE_MAX / 2)
         return grow_tuple_slots(ds);
     return 0;
+}
+
+/* Adds the pending row, if any. */
+static int flush_pending(edra_dataset *ds)
+{
+    if (!ds->pending)
+        return 0;
+    ds->pending = 0;
+    return add_tuple(ds, ds->scratch + ds->pending_at, ds->pending_hash, ds->pending_count,
+                     ds->pending_weight);
 }
 
 static int parse_count(const char *text, uint64_t *out)
@@ -307,11 +442,61 @@ static int parse_weight(const char *text, double *out)
     return 0;
 }
 
-/* Encodes one source row (fields indexed by source column). */
+/* Dictionaries larger than this are prefetched a row ahead of their lookups. */
+#define PREFETCH_VALUES 262144
+
+static int table_error(const edra_dataset *ds, int rc, edra_error *err)
+{
+    if (rc == EDRA_ENOMEM)
+        return oom(err);
+    return edra_error_set(err, rc, "%s: too many distinct rows", ds->source_name);
+}
+
+/* Puts the code of value in column c's dictionary into the row being encoded, and adds
+ * count to *missing when the value is a missing-value marker (missing NULL: not counted).
+ * A new value is checked against the markers once, so a row costs a scan of the column's
+ * (usually empty) list of marker codes, not a string comparison per marker. */
+static int encode_value(edra_dataset *ds, size_t c, edra_dict *dict, const char *value,
+                        size_t len, size_t line, uint64_t count, uint64_t *missing,
+                        edra_error *err)
+{
+    size_t n_markers = ds->spec->n_missing;
+    int64_t code = edra_dict_intern(dict, value, len, line);
+    if (code == EDRA_ENOMEM)
+        return oom(err);
+    if (code < 0 && c >= ds->n_qi + ds->n_sa)
+        return edra_error_set(err, EDRA_ERANGE, "%s: too many households", ds->source_name);
+    if (code < 0)
+        return edra_error_set(err, EDRA_ERANGE, "%s: too many distinct values in '%s'",
+                              ds->source_name,
+                              c < ds->n_qi ? ds->qi_names[c] : ds->sa_names[c - ds->n_qi]);
+    int is_new = (size_t)code == ds->n_codes[c];
+    ds->n_codes[c] += is_new;
+    if (missing) {
+        uint32_t *markers = ds->missing_codes + c * n_markers;
+        /* One code per distinct marker, so the list never outgrows the spec's markers. */
+        if (is_new && is_missing(ds->spec, value, len))
+            markers[ds->n_missing_codes[c]++] = (uint32_t)code;
+        for (size_t i = 0; i < ds->n_missing_codes[c]; i++)
+            if (markers[i] == (uint32_t)code)
+                *missing += count;
+    }
+    /* A column starts at one byte a code and widens as its dictionary outgrows that. */
+    if (code >> (8 * ds->cols[c].width) &&
+        widen(ds, &ds->cols[c], edra_code_width((uint64_t)code + 1)) < 0)
+        return oom(err);
+    ds->scratch[ds->row_at + c] = (uint32_t)code;
+    return 0;
+}
+
+/* Encodes one source row (fields indexed by source column). The row's tuple is added one
+ * row late: its slot in the tuple table is prefetched now and read while the next row is
+ * parsed, since with millions of tuples nearly every probe is a miss to memory. */
 static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths, size_t line,
                    edra_error *err)
 {
     uint64_t count = 1;
+    int rc;
     ds->source_rows++;
     if (ds->count_col >= 0 && parse_count(fields[ds->count_col], &count) < 0)
         return edra_error_set(err, EDRA_EDATA,
@@ -323,47 +508,46 @@ static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths,
     if (ds->weight_col >= 0 && parse_weight(fields[ds->weight_col], &weight) < 0)
         return edra_error_set(err, EDRA_EDATA, "%s:%zu: weight column '%s' is not a number > 0",
                               ds->source_name, line, ds->spec->weight_column);
-    if (ds->household_col >= 0) {
-        int64_t code = edra_dict_intern(ds->household_dict, fields[ds->household_col],
-                                        lengths[ds->household_col], line);
-        if (code < 0)
-            return code == EDRA_ENOMEM ? oom(err)
-                                       : edra_error_set(err, EDRA_ERANGE, "%s: too many households",
-                                                        ds->source_name);
-        ds->scratch[ds->n_qi + ds->n_sa] = (uint32_t)code;
-    }
+    /* A dictionary past the caches (a near-unique column) costs a miss a row: the slots of
+     * all such columns are fetched at once, so their misses overlap. */
+    for (size_t d = 0; d < ds->n_qi; d++)
+        if (ds->n_codes[d] > PREFETCH_VALUES)
+            edra_dict_prefetch(ds->qi_dict[d], fields[ds->qi_col[d]], lengths[ds->qi_col[d]]);
+    for (size_t s = 0; s < ds->n_sa; s++)
+        if (ds->n_codes[ds->n_qi + s] > PREFETCH_VALUES)
+            edra_dict_prefetch(ds->sa_dict[s], fields[ds->sa_col[s]], lengths[ds->sa_col[s]]);
+    if (ds->household_col >= 0 &&
+        (rc = encode_value(ds, ds->n_qi + ds->n_sa, ds->household_dict, fields[ds->household_col],
+                           lengths[ds->household_col], line, count, NULL, err)) < 0)
+        return rc;
     for (size_t d = 0; d < ds->n_qi; d++) {
-        const char *v = fields[ds->qi_col[d]];
-        size_t len = lengths[ds->qi_col[d]];
-        int64_t code = edra_dict_intern(ds->qi_dict[d], v, len, line);
-        if (code < 0)
-            return code == EDRA_ENOMEM ? oom(err)
-                                       : edra_error_set(err, EDRA_ERANGE, "%s: too many distinct values in '%s'",
-                                                        ds->source_name, ds->qi_names[d]);
-        ds->scratch[d] = (uint32_t)code;
-        if (is_missing(ds->spec, v, len))
-            ds->qi_missing[d] += count;
+        long col = ds->qi_col[d];
+        rc = encode_value(ds, d, ds->qi_dict[d], fields[col], lengths[col], line, count,
+                          &ds->qi_missing[d], err);
+        if (rc < 0)
+            return rc;
     }
     for (size_t s = 0; s < ds->n_sa; s++) {
-        const char *v = fields[ds->sa_col[s]];
-        size_t len = lengths[ds->sa_col[s]];
-        int64_t code = edra_dict_intern(ds->sa_dict[s], v, len, line);
-        if (code < 0)
-            return code == EDRA_ENOMEM ? oom(err)
-                                       : edra_error_set(err, EDRA_ERANGE, "%s: too many distinct values in '%s'",
-                                                        ds->source_name, ds->sa_names[s]);
-        ds->scratch[ds->n_qi + s] = (uint32_t)code;
-        if (is_missing(ds->spec, v, len))
-            ds->sa_missing[s] += count;
+        long col = ds->sa_col[s];
+        rc = encode_value(ds, ds->n_qi + s, ds->sa_dict[s], fields[col], lengths[col], line, count,
+                          &ds->sa_missing[s], err);
+        if (rc < 0)
+            return rc;
     }
     if (UINT64_MAX - ds->records < count)
         return edra_error_set(err, EDRA_ERANGE, "%s:%zu: record count overflows", ds->source_name, line);
     ds->records += count;
+    uint64_t h = hash_codes(ds->scratch + ds->row_at, ds->width);
+    __builtin_prefetch(&ds->slots[slot_home(h, ds->slots_cap)]);
+    if ((rc = flush_pending(ds)) < 0)
+        return table_error(ds, rc, err);
+    ds->pending = 1;
+    ds->pending_at = ds->row_at;
+    ds->pending_hash = h;
+    ds->pending_count = count;
     /* A row of a pre-aggregated input stands for count records of that weight each. */
-    int rc = add_tuple(ds, count, weight * (double)count);
-    if (rc < 0)
-        return rc == EDRA_ENOMEM ? oom(err)
-                                 : edra_error_set(err, rc, "%s: too many distinct rows", ds->source_name);
+    ds->pending_weight = weight * (double)count;
+    ds->row_at = ds->row_at ? 0 : ds->width;
     return 0;
 }
 
@@ -571,17 +755,30 @@ static int map_onto_hierarchy(uint32_t **remap_out, edra_dataset *ds, edra_hiera
     return 0;
 }
 
-/* Hands column col over as a microdata column: dictionary codes remapped in place to leaf
- * codes (remap NULL = kept), the spare capacity returned. */
-static int take_column(uint32_t **out, edra_dataset *ds, size_t col, const uint32_t *remap)
+/* Hands column col over as a microdata column of n_codes codes: dictionary codes remapped
+ * in place to leaf codes (remap NULL = kept), stored in the width n_codes needs, the spare
+ * capacity returned. */
+static int take_column(edra_code_col *out, edra_dataset *ds, size_t col, const uint32_t *remap,
+                       uint64_t n_codes)
 {
-    uint32_t *codes = ds->cols[col];
-    if (remap)
-        for (size_t t = 0; t < ds->n_tuples; t++)
-            codes[t] = remap[codes[t]];
-    uint32_t *fit = realloc(codes, (ds->n_tuples ? ds->n_tuples : 1) * sizeof *codes);
-    *out = fit ? fit : codes;
-    ds->cols[col] = NULL;
+    code_buf *codes = &ds->cols[col];
+    uint8_t width = edra_code_width(n_codes), before = codes->width;
+    size_t bytes = (ds->n_tuples ? ds->n_tuples : 1) * width;
+    if (width > before) {
+        void *wider = realloc(codes->data, bytes);
+        if (!wider)
+            return EDRA_ENOMEM;
+        codes->data = wider;
+    }
+    recode(codes, ds->n_tuples, width, remap);
+    if (width <= before) {
+        void *fit = realloc(codes->data, bytes);
+        if (fit)
+            codes->data = fit;
+    }
+    out->data = codes->data;
+    out->width = width;
+    codes->data = NULL;
     return 0;
 }
 
@@ -681,10 +878,14 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
      * are built, so the peak is the columns plus one hash table, never two. */
     free(ds->slots);
     ds->slots = NULL;
+    for (size_t d = 0; d < ds->n_qi; d++)
+        edra_dict_seal(ds->qi_dict[d]);
+    for (size_t s = 0; s < ds->n_sa; s++)
+        edra_dict_seal(ds->sa_dict[s]);
     if (ds->n_tuples < ds->tuples_cap) {
-        uint64_t *counts = realloc(ds->counts, ds->n_tuples * sizeof *counts);
+        void *counts = realloc(ds->counts.data, ds->n_tuples * ds->counts.width);
         if (counts)
-            ds->counts = counts;
+            ds->counts.data = counts;
         if (ds->weights) {
             double *weights = realloc(ds->weights, ds->n_tuples * sizeof *weights);
             if (weights)
@@ -707,10 +908,13 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
         rc = map_onto_hierarchy(&remap, ds, ds->qi_hier[d], ds->qi_dict[d], ds->qi_attr[d], err);
         if (rc < 0)
             return rc;
-        rc = take_column(&ds->qi_codes[d], ds, d, remap);
+        rc = take_column(&ds->qi_codes[d], ds, d, remap, edra_hierarchy_leaves(ds->qi_hier[d]));
         free(remap);
         if (rc < 0)
             return oom(err);
+        /* The codes are leaf codes now: the values live on in the hierarchy alone. */
+        edra_dict_free(ds->qi_dict[d]);
+        ds->qi_dict[d] = NULL;
     }
     for (size_t s = 0; s < ds->n_sa; s++) {
         uint32_t *remap = NULL;
@@ -725,30 +929,33 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
         } else {
             ds->sa_domain[s] = (uint32_t)edra_dict_size(ds->sa_dict[s]);
         }
-        rc = take_column(&ds->sa_codes[s], ds, ds->n_qi + s, remap);
+        rc = take_column(&ds->sa_codes[s], ds, ds->n_qi + s, remap, ds->sa_domain[s]);
         free(remap);
         if (rc < 0)
             return oom(err);
         rc = sa_order(&ds->sa_rank[s], ds, s, err);
         if (rc < 0)
             return rc;
+        edra_dict_free(ds->sa_dict[s]);
+        ds->sa_dict[s] = NULL;
     }
-    if (ds->household_dict && take_column(&ds->household_codes, ds, ds->n_qi + ds->n_sa, NULL) < 0)
+    if (ds->household_dict && take_column(&ds->household_codes, ds, ds->n_qi + ds->n_sa, NULL,
+                                          edra_dict_size(ds->household_dict)) < 0)
         return oom(err);
     edra_microdata *md = &ds->md;
     md->n_tuples = ds->n_tuples;
     md->n_records = ds->records;
     md->n_qi = ds->n_qi;
     md->qi_names = ds->qi_names;
-    md->qi_codes = (const uint32_t *const *)ds->qi_codes;
+    md->qi_codes = ds->qi_codes;
     md->qi_hier = (const edra_hierarchy *const *)ds->qi_hier;
     md->n_sa = ds->n_sa;
     md->sa_names = ds->sa_names;
-    md->sa_codes = (const uint32_t *const *)ds->sa_codes;
+    md->sa_codes = ds->sa_codes;
     md->sa_domain = ds->sa_domain;
     md->sa_rank = (const uint32_t *const *)ds->sa_rank;
     md->sa_hier = (const edra_hierarchy *const *)ds->sa_hier;
-    md->counts = ds->counts;
+    md->counts = (edra_count_col){.data = ds->counts.data, .width = ds->counts.width};
     md->weights = ds->weights;
     md->households = ds->household_codes;
     md->n_households = ds->household_dict ? (uint32_t)edra_dict_size(ds->household_dict) : 0;
@@ -819,6 +1026,10 @@ int edra_dataset_load(edra_dataset **out, const edra_spec *spec, edra_error *err
     }
     if (rc < 0)
         goto done;
+    if ((rc = flush_pending(ds)) < 0) {
+        rc = table_error(ds, rc, err);
+        goto done;
+    }
     memcpy(ds->sha256, hj.hex, sizeof ds->sha256);
     if (ds->records == 0) {
         rc = edra_error_set(err, EDRA_EDATA, "%s: no records after the header", ds->source_name);
@@ -843,7 +1054,7 @@ void edra_dataset_free(edra_dataset *ds)
         if (ds->qi_dict)
             edra_dict_free(ds->qi_dict[d]);
         if (ds->qi_codes)
-            free(ds->qi_codes[d]);
+            free((void *)ds->qi_codes[d].data);
         if (ds->qi_hier)
             edra_hierarchy_free(ds->qi_hier[d]);
     }
@@ -851,7 +1062,7 @@ void edra_dataset_free(edra_dataset *ds)
         if (ds->sa_dict)
             edra_dict_free(ds->sa_dict[s]);
         if (ds->sa_codes)
-            free(ds->sa_codes[s]);
+            free((void *)ds->sa_codes[s].data);
         if (ds->sa_rank)
             free(ds->sa_rank[s]);
         if (ds->sa_hier)
@@ -868,14 +1079,17 @@ void edra_dataset_free(edra_dataset *ds)
     free(ds->qi_missing);
     free(ds->sa_missing);
     for (size_t c = 0; ds->cols && c < ds->width; c++)
-        free(ds->cols[c]);
+        free(ds->cols[c].data);
     free(ds->cols);
-    free(ds->counts);
+    free(ds->counts.data);
     free(ds->weights);
-    free(ds->household_codes);
+    free((void *)ds->household_codes.data);
     edra_dict_free(ds->household_dict);
     free(ds->slots);
     free(ds->scratch);
+    free(ds->missing_codes);
+    free(ds->n_missing_codes);
+    free(ds->n_codes);
     free(ds->qi_codes);
     free(ds->sa_codes);
     free(ds->sa_rank);

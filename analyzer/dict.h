@@ -21,6 +21,14 @@ int64_t edra_dict_intern(edra_dict *d, const char *value, size_t len, size_t fir
 /* Code of value, or -1 when absent. */
 int64_t edra_dict_find(const edra_dict *d, const char *value, size_t len);
 
+/* Starts fetching the slot value would be looked up in, so that interning the fields of a
+ * row overlaps their cache misses. A hint: no effect on the contents. */
+void edra_dict_prefetch(const edra_dict *d, const char *value, size_t len);
+
+/* Frees the lookup table once every value is in: afterwards only size, value, first_line
+ * and values may be called. */
+void edra_dict_seal(edra_dict *d);
+
 /* Number of distinct values. */
 size_t edra_dict_size(const edra_dict *d);
 
@@ -28,7 +36,8 @@ size_t edra_dict_size(const edra_dict *d);
 const char *edra_dict_value(const edra_dict *d, uint32_t code);
 size_t edra_dict_first_line(const edra_dict *d, uint32_t code);
 
-/* The values as an array of borrowed strings (length size), valid until the next intern. */
+/* The values as an array of borrowed strings (length size), valid until the next intern
+ * (the strings themselves never move). */
 const char *const *edra_dict_values(edra_dict *d);
 
 #endif

@@ -425,8 +425,10 @@ int edra_poptable_sizes(uint64_t **out, const edra_poptable *pt, const edra_clas
     /* Every class's generalized QI codes go into an open-addressing table (slot = class + 1). */
     for (size_t c = 0; c < n_classes; c++) {
         uint32_t *key = keys + c * n_qi;
-        for (size_t d = 0; d < n_qi; d++)
-            key[d] = edra_hierarchy_map(md->qi_hier[d], levels[d])[md->qi_codes[d][reps[c]]];
+        for (size_t d = 0; d < n_qi; d++) {
+            uint32_t leaf = edra_code_at(md->qi_codes[d], reps[c]);
+            key[d] = edra_hierarchy_map(md->qi_hier[d], levels[d])[leaf];
+        }
         size_t pos = hash_codes(key, n_qi) & (cap - 1);
         while (slots[pos])
             pos = (pos + 1) & (cap - 1);

@@ -70,8 +70,10 @@ static int code_set_build(code_set *s, const edra_classes *c, const uint8_t *sup
         if (!suppressed[k])
             continue;
         uint32_t *v = s->vectors + s->n * s->n_qi;
-        for (size_t d = 0; d < md->n_qi; d++)
-            v[d] = edra_hierarchy_map(md->qi_hier[d], levels[d])[md->qi_codes[d][reps[k]]];
+        for (size_t d = 0; d < md->n_qi; d++) {
+            uint32_t leaf = edra_code_at(md->qi_codes[d], reps[k]);
+            v[d] = edra_hierarchy_map(md->qi_hier[d], levels[d])[leaf];
+        }
         size_t pos = hash_vector(v, s->n_qi) & (s->cap - 1);
         while (s->slots[pos])
             pos = (pos + 1) & (s->cap - 1);

@@ -21,8 +21,8 @@ struct edra_safeharbor {
     size_t n_qi;
     edra_hierarchy **own;            /* [n_qi] built hierarchies, NULL for kept QIs */
     const edra_hierarchy **hier;     /* [n_qi] what the Safe Harbor data use */
-    uint32_t **own_codes;            /* [n_qi] tuples' leaf codes in own[d], NULL for kept QIs */
-    const uint32_t **codes;          /* [n_qi] what the Safe Harbor data use */
+    void **own_codes;                /* [n_qi] tuples' leaf codes in own[d], NULL for kept QIs */
+    edra_code_col *codes;            /* [n_qi] what the Safe Harbor data use */
     uint8_t *levels;
     edra_sh_kind *kind;
     uint64_t *changed, *restricted, *unreadable;
@@ -151,8 +151,8 @@ static int build_qi(edra_safeharbor *sh, size_t d, edra_error *err)
     int64_t empty_leaf = -1;
     char origin[192];
     int rc = 0;
-    sh->own_codes[d] = malloc((md->n_tuples ? md->n_tuples : 1) * sizeof *sh->own_codes[d]);
-    if (!cells || !outcome || !to_000 || !new_leaf || !sh->own_codes[d])
+    uint8_t width = 1;
+    if (!cells || !outcome || !to_000 || !new_leaf)
         goto oom;
     for (size_t leaf = 0; leaf < n_leaves; leaf++) {
         const char *value = edra_hierarchy_label(h, 0, (uint32_t)leaf);
@@ -186,18 +186,27 @@ static int build_qi(edra_safeharbor *sh, size_t d, edra_error *err)
         goto done;
     if (empty_leaf >= 0 && (rc = edra_hierarchy_add_leaf(sh->own[d], "", &new_leaf[empty_leaf], err)) < 0)
         goto done;
+    width = edra_code_width(edra_hierarchy_leaves(sh->own[d]));
+    sh->own_codes[d] = malloc((md->n_tuples ? md->n_tuples : 1) * width);
+    if (!sh->own_codes[d])
+        goto oom;
     for (size_t t = 0; t < md->n_tuples; t++) {
-        uint32_t leaf = md->qi_codes[d][t];
-        sh->own_codes[d][t] = new_leaf[leaf];
+        uint32_t leaf = edra_code_at(md->qi_codes[d], t);
+        if (width == 1)
+            ((uint8_t *)sh->own_codes[d])[t] = (uint8_t)new_leaf[leaf];
+        else if (width == 2)
+            ((uint16_t *)sh->own_codes[d])[t] = (uint16_t)new_leaf[leaf];
+        else
+            ((uint32_t *)sh->own_codes[d])[t] = new_leaf[leaf];
         if (outcome[leaf] > 0)
-            sh->changed[d] += md->counts[t];
+            sh->changed[d] += edra_count_at(md->counts, t);
         else if (outcome[leaf] < 0)
-            sh->unreadable[d] += md->counts[t];
+            sh->unreadable[d] += edra_count_at(md->counts, t);
         if (to_000[leaf])
-            sh->restricted[d] += md->counts[t];
+            sh->restricted[d] += edra_count_at(md->counts, t);
     }
     sh->hier[d] = sh->own[d];
-    sh->codes[d] = sh->own_codes[d];
+    sh->codes[d] = (edra_code_col){.data = sh->own_codes[d], .width = width};
     sh->levels[d] = 1;
     goto done;
 oom:

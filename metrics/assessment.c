@@ -298,20 +298,23 @@ static void judge_targets(edra_figures *f, const edra_targets *t, const edra_sad
     for (size_t i = 0; i < t->n_tclose; i++) {
         const edra_tclose_target *tt = &t->tclose[i];
         double achieved = 0.0;
+        uint64_t violating_classes = 0, violating_records = 0;
+        /* One distance a class serves both the figure and the count of violations. */
         for (size_t c = 0; c < n_classes; c++) {
             if (!keep[c])
                 continue;
             double dist = class_distance(sd[tt->sa], c, tt->model, md, tt->sa);
             achieved = fmax(achieved, dist);
+            if (dist > tt->t + 1e-12) {
+                violating_classes++;
+                violating_records += sizes[c];
+            }
         }
         r = add_result(f, EDRA_TARGET_TCLOSE, tt->t, achieved, 0);
         snprintf(r->name, sizeof r->name, "t-closeness (%s) on %s",
                  edra_tclose_model_name(tt->model), md->sa_names[tt->sa]);
-        for (size_t c = 0; c < n_classes; c++)
-            if (keep[c] && class_distance(sd[tt->sa], c, tt->model, md, tt->sa) > tt->t + 1e-12) {
-                r->violating_classes++;
-                r->violating_records += sizes[c];
-            }
+        r->violating_classes += violating_classes;
+        r->violating_records += violating_records;
     }
     if (t->individual_risk >= 0) {
         r = add_result(f, EDRA_TARGET_INDIVIDUAL, t->individual_risk, f->individual.share_above, 0);

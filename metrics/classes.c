@@ -1,12 +1,15 @@
 /* Equivalence classes of a full-domain generalization. Each tuple's generalized QI values are
  * packed into a 64-bit mixed-radix key when the product of the level widths fits, else into
  * a 64-bit hash whose collisions are settled by comparing the generalized codes. Groups are
- * found with an open-addressing table, or a direct array when the key space is small. */
+ * found with an open-addressing table (8-byte slots when key and group number fit together),
+ * or a direct array when the key space is small. */
 #include "classes.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "hugepages.h"
 
 struct edra_classes {
     const edra_microdata *md;
@@ -17,9 +20,10 @@ struct edra_classes {
     uint32_t *representative;
 };
 
-#define DIRECT_KEY_LIMIT (1u << 22)
-/* Items whose keys are computed ahead of their probe (see group_items). */
+/* Items whose keys are computed ahead of their probe, and the distance at which a probe's
+ * slot is read early to fetch its group's size (see group_items). */
 #define AHEAD 16
+#define PEEK 8
 /* Key spaces up to this size use the direct array whatever the number of items. */
 #define DIRECT_SMALL (1u << 16)
 /* Largest class x value matrix counted densely by edra_sadist_build (8 bytes a cell). */
@@ -28,7 +32,7 @@ struct edra_classes {
 /* Per-QI lookup tables for one transformation and how keys are formed from them. */
 typedef struct {
     size_t n_qi;
-    const uint32_t *const *qi_codes;
+    const edra_code_col *qi_codes;
     const uint32_t **gmap;   /* [n_qi] leaf -> generalized code */
     uint64_t *stride;        /* [n_qi] mixed-radix place values (exact mode) */
     int exact;               /* keys are exact (product of widths fits in 64 bits) */
@@ -82,18 +86,20 @@ static inline uint64_t tuple_key(const keyer *kr, size_t t)
     uint64_t key = 0;
     if (kr->exact) {
         for (size_t d = 0; d < kr->n_qi; d++)
-            key += (uint64_t)kr->gmap[d][kr->qi_codes[d][t]] * kr->stride[d];
+            key += (uint64_t)kr->gmap[d][edra_code_at(kr->qi_codes[d], t)] * kr->stride[d];
         return key;
     }
     for (size_t d = 0; d < kr->n_qi; d++)
-        key = mix64(key ^ (kr->gmap[d][kr->qi_codes[d][t]] + 0x9e3779b97f4a7c15ULL * (d + 1)));
+        key = mix64(key ^ (kr->gmap[d][edra_code_at(kr->qi_codes[d], t)] +
+                           0x9e3779b97f4a7c15ULL * (d + 1)));
     return key;
 }
 
 static inline int same_generalized(const keyer *kr, size_t a, size_t b)
 {
     for (size_t d = 0; d < kr->n_qi; d++)
-        if (kr->gmap[d][kr->qi_codes[d][a]] != kr->gmap[d][kr->qi_codes[d][b]])
+        if (kr->gmap[d][edra_code_at(kr->qi_codes[d], a)] !=
+            kr->gmap[d][edra_code_at(kr->qi_codes[d], b)])
             return 0;
     return 1;
 }
@@ -112,57 +118,106 @@ static edra_classes *classes_alloc(const edra_microdata *md, const uint8_t *leve
         edra_classes_free(c);
         return NULL;
     }
+    /* A class's size is added to at random, item after item. */
+    edra_hugepages_advise(c->sizes, cap * sizeof *c->sizes);
     if (md->n_qi)
         memcpy(c->levels, levels, md->n_qi);
     return c;
 }
 
-/* One slot of the grouping table: the key and its group, side by side so a probe touches
- * one cache line. */
+/* One slot of the wide grouping table: a key and its group, side by side so a probe
+ * touches one cache line. */
 typedef struct {
     uint64_t key;
     uint32_t group;      /* UINT32_MAX = free */
 } group_slot;
 
-/* Doubles the table, re-placing every group by its stored key. */
-static int grow_slots(group_slot **slots, size_t *cap)
+/* The grouping table. When the exact keys and the group numbers fit in 64 bits together
+ * (as they do for all but the widest lattices), a slot is key << group_bits | group + 1 in
+ * 8 bytes, 0 = free: half the memory of the wide slots, for millions of classes. */
+typedef struct {
+    uint64_t *packed;    /* NULL: wide */
+    group_slot *wide;
+    size_t cap;          /* a power of two */
+    unsigned group_bits;
+} group_table;
+
+static unsigned bits_for(uint64_t max_value)
 {
-    size_t n = *cap * 2;
-    group_slot *grown = malloc(n * sizeof *grown);
-    if (!grown)
-        return EDRA_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        grown[i].group = UINT32_MAX;
-    for (size_t i = 0; i < *cap; i++) {
-        if ((*slots)[i].group == UINT32_MAX)
-            continue;
-        size_t pos = mix64((*slots)[i].key) & (n - 1);
-        while (grown[pos].group != UINT32_MAX)
-            pos = (pos + 1) & (n - 1);
-        grown[pos] = (*slots)[i];
+    unsigned bits = 0;
+    while (bits < 64 && max_value >> bits)
+        bits++;
+    return bits;
+}
+
+static int table_alloc(group_table *tb, size_t cap)
+{
+    tb->cap = cap;
+    if (tb->group_bits) {
+        tb->packed = calloc(cap, sizeof *tb->packed);
+        edra_hugepages_advise(tb->packed, cap * sizeof *tb->packed);
+        return tb->packed ? 0 : EDRA_ENOMEM;
     }
-    free(*slots);
-    *slots = grown;
-    *cap = n;
+    tb->wide = malloc(cap * sizeof *tb->wide);
+    if (!tb->wide)
+        return EDRA_ENOMEM;
+    edra_hugepages_advise(tb->wide, cap * sizeof *tb->wide);
+    for (size_t i = 0; i < cap; i++)
+        tb->wide[i].group = UINT32_MAX;
+    return 0;
+}
+
+static void table_free(group_table *tb)
+{
+    free(tb->packed);
+    free(tb->wide);
+}
+
+/* Doubles the table, re-placing every group by its stored key. */
+static int table_grow(group_table *tb)
+{
+    group_table old = *tb;
+    size_t mask = 2 * old.cap - 1;
+    if (table_alloc(tb, 2 * old.cap) < 0) {
+        *tb = old;
+        return EDRA_ENOMEM;
+    }
+    for (size_t i = 0; i < old.cap; i++) {
+        if (old.packed) {
+            if (!old.packed[i])
+                continue;
+            size_t pos = mix64(old.packed[i] >> old.group_bits) & mask;
+            while (tb->packed[pos])
+                pos = (pos + 1) & mask;
+            tb->packed[pos] = old.packed[i];
+        } else {
+            if (old.wide[i].group == UINT32_MAX)
+                continue;
+            size_t pos = mix64(old.wide[i].key) & mask;
+            while (tb->wide[pos].group != UINT32_MAX)
+                pos = (pos + 1) & mask;
+            tb->wide[pos] = old.wide[i];
+        }
+    }
+    table_free(&old);
     return 0;
 }
 
 /* Groups n_items items (tuples, or classes of a finer transformation) by key. item_tuple
  * maps an item to a tuple that carries its QI values (NULL = the item is a tuple);
- * item_weight gives its records. group_of[i] receives the group of each item. The direct
- * array serves small key spaces only (it is cleared on every call); otherwise the hash
- * table starts small and doubles with the groups, so its size follows the classes, not
- * the items: coarse transformations of millions of tuples stay in cache. */
+ * item_weight gives its records. group_of[i] receives the group of each item. Key spaces
+ * up to twice the items are a direct array, calloc'd so that only the pages of keys that
+ * occur are ever touched; otherwise the hash table starts small and doubles with the
+ * groups, so its size follows the classes, not the items: coarse transformations of
+ * millions of tuples stay in cache. */
 static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
-                       const uint64_t *item_weight, uint32_t *group_of)
+                       edra_count_col item_weight, uint32_t *group_of)
 {
     size_t n_groups = 0;
-    if (kr->exact && kr->key_space <= DIRECT_KEY_LIMIT &&
-        (kr->key_space <= DIRECT_SMALL || kr->key_space <= 2 * (uint64_t)n_items)) {
-        uint32_t *slot = malloc(kr->key_space * sizeof *slot);
+    if (kr->exact && (kr->key_space <= DIRECT_SMALL || kr->key_space <= 2 * (uint64_t)n_items)) {
+        uint32_t *slot = calloc(kr->key_space, sizeof *slot); /* group + 1, 0 = none */
         if (!slot)
             return EDRA_ENOMEM;
-        memset(slot, 0xff, kr->key_space * sizeof *slot);
         /* Keys ahead and their slots prefetched, as below: a table of millions of slots
          * is beyond the cache too. */
         uint64_t ahead[AHEAD];
@@ -178,71 +233,105 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
                 __builtin_prefetch(&slot[ahead[i % AHEAD]]);
             }
             uint32_t g = slot[key];
-            if (g == UINT32_MAX) {
-                g = slot[key] = (uint32_t)n_groups++;
-                c->sizes[g] = 0;
-                c->representative[g] = (uint32_t)t;
+            if (g == 0) {
+                g = (uint32_t)++n_groups;
+                slot[key] = g;
+                c->sizes[g - 1] = 0;
+                c->representative[g - 1] = (uint32_t)t;
             }
-            c->sizes[g] += item_weight[i];
-            group_of[i] = g;
+            c->sizes[g - 1] += edra_count_at(item_weight, i);
+            group_of[i] = g - 1;
         }
         free(slot);
         c->n_classes = n_groups;
         return 0;
     }
+    group_table tb = {0};
+    unsigned group_bits = bits_for(n_items);
+    if (kr->exact && bits_for(kr->key_space - 1) + group_bits <= 64)
+        tb.group_bits = group_bits;
     size_t cap = 1024;
     while (cap < 2 * n_items && cap < 4096)
         cap <<= 1;
-    group_slot *slots = malloc(cap * sizeof *slots);
-    if (!slots)
+    if (table_alloc(&tb, cap) < 0)
         return EDRA_ENOMEM;
-    for (size_t i = 0; i < cap; i++)
-        slots[i].group = UINT32_MAX;
+    const uint64_t group_mask = (UINT64_C(1) << tb.group_bits) - 1;
     /* Keys are computed AHEAD items early and their slots prefetched: with millions of
      * classes the table is far larger than the cache, and each probe would otherwise wait
      * for memory in turn. */
     uint64_t ahead[AHEAD];
     for (size_t i = 0; i < n_items && i < AHEAD; i++) {
         ahead[i] = tuple_key(kr, item_tuple ? item_tuple[i] : i);
-        __builtin_prefetch(&slots[mix64(ahead[i]) & (cap - 1)]);
+        size_t pos = mix64(ahead[i]) & (tb.cap - 1);
+        __builtin_prefetch(tb.packed ? (const void *)&tb.packed[pos] : (const void *)&tb.wide[pos]);
     }
     for (size_t i = 0; i < n_items; i++) {
         size_t t = item_tuple ? item_tuple[i] : i;
         uint64_t key = ahead[i % AHEAD];
         if (i + AHEAD < n_items) {
             uint64_t next = tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
+            size_t next_pos = mix64(next) & (tb.cap - 1);
             ahead[i % AHEAD] = next;
-            __builtin_prefetch(&slots[mix64(next) & (cap - 1)]);
+            __builtin_prefetch(tb.packed ? (const void *)&tb.packed[next_pos]
+                                         : (const void *)&tb.wide[next_pos]);
         }
-        size_t pos = mix64(key) & (cap - 1);
+        /* The item PEEK ahead has its slot in cache by now: when that slot already names
+         * its group, the group's size is fetched too (a random access into millions). */
+        if (i + PEEK < n_items) {
+            uint64_t peek = ahead[(i + PEEK) % AHEAD];
+            size_t peek_pos = mix64(peek) & (tb.cap - 1);
+            if (tb.packed) {
+                uint64_t slot = tb.packed[peek_pos];
+                if (slot && slot >> tb.group_bits == peek)
+                    __builtin_prefetch(&c->sizes[(slot & group_mask) - 1]);
+            } else if (tb.wide[peek_pos].group != UINT32_MAX && tb.wide[peek_pos].key == peek) {
+                __builtin_prefetch(&c->sizes[tb.wide[peek_pos].group]);
+            }
+        }
+        size_t pos = mix64(key) & (tb.cap - 1);
         for (;;) {
-            uint32_t g = slots[pos].group;
+            uint32_t g;
+            if (tb.packed) {
+                uint64_t slot = tb.packed[pos];
+                if (slot && slot >> tb.group_bits != key) {
+                    pos = (pos + 1) & (tb.cap - 1);
+                    continue;
+                }
+                g = slot ? (uint32_t)(slot & group_mask) - 1 : UINT32_MAX;
+            } else {
+                g = tb.wide[pos].group;
+                if (g != UINT32_MAX &&
+                    (tb.wide[pos].key != key ||
+                     (!kr->exact && !same_generalized(kr, t, c->representative[g])))) {
+                    pos = (pos + 1) & (tb.cap - 1);
+                    continue;
+                }
+            }
             if (g == UINT32_MAX) {
                 g = (uint32_t)n_groups++;
-                slots[pos].group = g;
-                slots[pos].key = key;
+                if (tb.packed) {
+                    tb.packed[pos] = key << tb.group_bits | ((uint64_t)g + 1);
+                } else {
+                    tb.wide[pos].group = g;
+                    tb.wide[pos].key = key;
+                }
                 c->sizes[g] = 0;
                 c->representative[g] = (uint32_t)t;
-                c->sizes[g] += item_weight[i];
+                c->sizes[g] += edra_count_at(item_weight, i);
                 group_of[i] = g;
                 /* Load at most 1/2: probes stay short. */
-                if (2 * n_groups > cap && grow_slots(&slots, &cap) < 0) {
-                    free(slots);
+                if (2 * n_groups > tb.cap && table_grow(&tb) < 0) {
+                    table_free(&tb);
                     return EDRA_ENOMEM;
                 }
                 break;
             }
-            if (slots[pos].key != key ||
-                (!kr->exact && !same_generalized(kr, t, c->representative[g]))) {
-                pos = (pos + 1) & (cap - 1);
-                continue;
-            }
-            c->sizes[g] += item_weight[i];
+            c->sizes[g] += edra_count_at(item_weight, i);
             group_of[i] = g;
             break;
         }
     }
-    free(slots);
+    table_free(&tb);
     c->n_classes = n_groups;
     return 0;
 }
@@ -306,8 +395,8 @@ int edra_classes_rollup(edra_classes **out, const edra_classes *finer, const uin
         rc = edra_error_set(err, EDRA_ENOMEM, "out of memory computing classes");
         goto done;
     }
-    rc = group_items(c, &kr, finer->n_classes, finer->representative, finer->sizes,
-                     coarse_of_fine);
+    rc = group_items(c, &kr, finer->n_classes, finer->representative,
+                     (edra_count_col){.data = finer->sizes, .width = 8}, coarse_of_fine);
     if (rc < 0) {
         edra_error_set(err, rc, "out of memory computing classes");
         goto done;
@@ -353,7 +442,7 @@ int edra_classes_codes(uint32_t **out, const edra_classes *c)
     for (size_t d = 0; d < n_qi; d++) {
         const uint32_t *map = edra_hierarchy_map(md->qi_hier[d], c->levels[d]);
         for (size_t k = 0; k < c->n_classes; k++)
-            codes[k * n_qi + d] = map[md->qi_codes[d][c->representative[k]]];
+            codes[k * n_qi + d] = map[edra_code_at(md->qi_codes[d], c->representative[k])];
     }
     *out = codes;
     return 0;
@@ -365,11 +454,10 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorts a class's few distinct values in place (insertion sort: most classes hold one or
- * two, where qsort's call overhead dominated the search's profile). */
-static void sort_values(uint32_t *v, size_t n)
+/* Ascending order; a class touches few values, for which insertion beats qsort's calls. */
+static void sort_codes(uint32_t *v, size_t n)
 {
-    if (n > 32) {
+    if (n > 16) {
         qsort(v, n, sizeof *v, cmp_u32);
         return;
     }
@@ -386,7 +474,7 @@ static void sort_values(uint32_t *v, size_t n)
  * row by row into out's entries: when classes x values is at most twice the tuples, one
  * add per tuple into the matrix beats sorting the pairs by class. Returns 0 or EDRA_ENOMEM
  * (out's arrays are allocated by the caller, its totals zero). */
-static int sadist_dense(edra_sadist *out, const edra_classes *c, const uint32_t *codes)
+static int sadist_dense(edra_sadist *out, const edra_classes *c, edra_code_col codes)
 {
     const edra_microdata *md = c->md;
     size_t n_values = out->n_values, n_entries = 0;
@@ -395,8 +483,10 @@ static int sadist_dense(edra_sadist *out, const edra_classes *c, const uint32_t 
     if (!cell)
         return EDRA_ENOMEM;
     for (size_t t = 0; t < md->n_tuples; t++) {
-        cell[(size_t)c->of_tuple[t] * n_values + codes[t]] += md->counts[t];
-        out->totals[codes[t]] += md->counts[t];
+        uint32_t v = edra_code_at(codes, t);
+        uint64_t n = edra_count_at(md->counts, t);
+        cell[(size_t)c->of_tuple[t] * n_values + v] += n;
+        out->totals[v] += n;
     }
     for (size_t k = 0; k < c->n_classes; k++) {
         const uint64_t *row = cell + k * n_values;
@@ -412,91 +502,107 @@ static int sadist_dense(edra_sadist *out, const edra_classes *c, const uint32_t 
     return 0;
 }
 
+/* Without room for the dense matrix, the tuples' (value, count) pairs are scattered into
+ * the entry arrays grouped by class (a counting sort on the class, offsets serving as the
+ * cursors), then each class's pairs are merged in place into its distinct values: a class's
+ * merged entries never pass the start of the next class's pairs, so the entry arrays are
+ * the only per-tuple memory. Classes below min_size are left out of the scatter. */
 int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, uint64_t min_size,
                           edra_error *err)
 {
     const edra_microdata *md = c->md;
-    const uint32_t *codes = md->sa_codes[sa];
+    const edra_code_col codes = md->sa_codes[sa];
     uint32_t n_values = md->sa_domain[sa];
-    size_t n_classes = c->n_classes, n_tuples = md->n_tuples ? md->n_tuples : 1;
-    size_t *start = NULL;
-    uint32_t *pair_value;
-    uint64_t *pair_count, *acc = NULL;
+    size_t n_classes = c->n_classes, n_tuples = md->n_tuples;
+    uint64_t *acc = NULL;
     uint32_t *touched = NULL;
-    size_t n_entries = 0;
+    size_t n_entries = 0, begin = 0;
     int rc = 0;
 
     memset(out, 0, sizeof *out);
     out->n_classes = n_classes;
     out->n_values = n_values;
     out->n_records = md->n_records;
-    start = calloc(n_classes + 2, sizeof *start);
     acc = calloc(n_values ? n_values : 1, sizeof *acc);
     touched = malloc((n_values ? n_values : 1) * sizeof *touched);
     out->offsets = calloc(n_classes + 1, sizeof *out->offsets);
     out->totals = calloc(n_values ? n_values : 1, sizeof *out->totals);
-    /* A class holds at most min(its tuples, n_values) entries: n_tuples bounds the total. */
-    out->values = malloc(n_tuples * sizeof *out->values);
-    out->counts = malloc(n_tuples * sizeof *out->counts);
-    if (!start || !acc || !touched || !out->offsets || !out->totals || !out->values ||
-        !out->counts) {
+    out->values = malloc((n_tuples ? n_tuples : 1) * sizeof *out->values);
+    out->counts = malloc((n_tuples ? n_tuples : 1) * sizeof *out->counts);
+    /* Written at random by the scatter below, and touched throughout. */
+    edra_hugepages_advise(out->offsets, (n_classes + 1) * sizeof *out->offsets);
+    edra_hugepages_advise(out->values, n_tuples * sizeof *out->values);
+    edra_hugepages_advise(out->counts, n_tuples * sizeof *out->counts);
+    if (!acc || !touched || !out->offsets || !out->totals || !out->values || !out->counts) {
         rc = edra_error_set(err, EDRA_ENOMEM, "out of memory building sensitive distributions");
         goto done;
     }
-    if ((uint64_t)n_classes * n_values <= 2 * (uint64_t)md->n_tuples &&
+    if ((uint64_t)n_classes * n_values <= 2 * (uint64_t)n_tuples &&
         (uint64_t)n_classes * n_values <= DENSE_SADIST_CELLS) {
         rc = sadist_dense(out, c, codes);
         if (rc != EDRA_ENOMEM)
             goto done;
         rc = 0; /* no room for the matrix: the sparse way below needs none */
     }
-    /* Counting sort of the (value, count) pairs by class, into the entry arrays: the tuples
-     * are read in order and each class's pairs end up contiguous, so the merge below reads
-     * memory in order, and writes its entries in place (a class has at most as many entries
-     * as pairs, and all its pairs are read before its entries are written). */
-    pair_value = out->values;
-    pair_count = out->counts;
-    for (size_t t = 0; t < md->n_tuples; t++) {
+    /* Both passes touch a class's counter at random among millions: it is fetched AHEAD
+     * tuples early. */
+    for (size_t t = 0; t < n_tuples; t++) {
+        if (t + AHEAD < n_tuples)
+            __builtin_prefetch(&out->offsets[c->of_tuple[t + AHEAD] + 1]);
         if (c->sizes[c->of_tuple[t]] >= min_size)
-            start[c->of_tuple[t] + 2]++;
-        out->totals[codes[t]] += md->counts[t];
+            out->offsets[c->of_tuple[t] + 1]++;
+        out->totals[edra_code_at(codes, t)] += edra_count_at(md->counts, t);
     }
     for (size_t k = 0; k < n_classes; k++)
-        start[k + 2] += start[k + 1];
-    /* start[k + 1] is now where class k's pairs go; after the scatter, where they end. */
-    for (size_t t = 0; t < md->n_tuples; t++) {
+        out->offsets[k + 1] += out->offsets[k];
+    /* offsets[k] is class k's start and serves as its cursor, so afterwards offsets[k]
+     * holds class k's end. */
+    for (size_t t = 0; t < n_tuples; t++) {
+        if (t + AHEAD < n_tuples)
+            __builtin_prefetch(&out->offsets[c->of_tuple[t + AHEAD]]);
         uint32_t k = c->of_tuple[t];
         if (c->sizes[k] < min_size)
             continue;
-        size_t pos = start[k + 1]++;
-        pair_value[pos] = codes[t];
-        pair_count[pos] = md->counts[t];
+        size_t at = out->offsets[k]++;
+        out->values[at] = edra_code_at(codes, t);
+        out->counts[at] = edra_count_at(md->counts, t);
     }
     for (size_t k = 0; k < n_classes; k++) {
-        size_t n_touched = 0, from = start[k], to = start[k + 1];
+        size_t end = out->offsets[k], n_touched = 0;
         out->offsets[k] = n_entries;
-        if (to - from == 1) {
-            out->values[n_entries] = pair_value[from];
-            out->counts[n_entries++] = pair_count[from];
+        if (end - begin == 1) {
+            out->values[n_entries] = out->values[begin];
+            out->counts[n_entries++] = out->counts[begin];
+            begin = end;
             continue;
         }
-        for (size_t i = from; i < to; i++) {
-            uint32_t v = pair_value[i];
-            if (acc[v] == 0)
-                touched[n_touched++] = v;
-            acc[v] += pair_count[i];
+        for (size_t i = begin; i < end; i++) {
+            uint32_t code = out->values[i];
+            if (acc[code] == 0)
+                touched[n_touched++] = code;
+            acc[code] += out->counts[i];
         }
-        sort_values(touched, n_touched);
+        sort_codes(touched, n_touched);
         for (size_t j = 0; j < n_touched; j++) {
             out->values[n_entries] = touched[j];
             out->counts[n_entries] = acc[touched[j]];
             acc[touched[j]] = 0;
             n_entries++;
         }
+        begin = end;
     }
     out->offsets[n_classes] = n_entries;
 done:
-    free(start);
+    if (rc == 0) {
+        /* Give back the entry arrays' unused tail. */
+        n_entries = out->offsets[n_classes];
+        uint32_t *values = realloc(out->values, (n_entries ? n_entries : 1) * sizeof *values);
+        uint64_t *counts = realloc(out->counts, (n_entries ? n_entries : 1) * sizeof *counts);
+        if (values)
+            out->values = values;
+        if (counts)
+            out->counts = counts;
+    }
     free(acc);
     free(touched);
     if (rc < 0)

@@ -131,6 +131,9 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
             if (check_empty && cell[0] == '\0')
                 return edra_error_set(err, EDRA_EDATA, "%s:%zu: empty value at level %zu", origin,
                                       r + 1, l);
+            /* The very string of the row above is interned already (see below). */
+            if (r > 0 && l > 0 && cell == cells[(r - 1) * n_levels + l])
+                continue;
             arena_size += strlen(cell) + 1;
         }
 
@@ -165,6 +168,12 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
         for (size_t r = 0; r < n_rows; r++) {
             const char *cell = cells[r * n_levels + l];
             size_t slot = 0;
+            /* Builders hand the same string to rows that share a label, and sorted rows
+             * share them in runs: one pointer comparison instead of a hash lookup. */
+            if (r > 0 && l > 0 && cell == cells[(r - 1) * n_levels + l]) {
+                lv->map[r] = lv->map[r - 1];
+                continue;
+            }
             int64_t code = lookup(lv, h->n_slots, cell, &slot);
             if (code >= 0 && l == 0) {
                 /* Leaf codes are rows so far, hence the earlier row is the code itself.

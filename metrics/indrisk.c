@@ -78,7 +78,7 @@ int edra_indrisk_compute(edra_indrisk_figures *out, const edra_classes *classes,
         out->global = out->expected / (double)out->records;
         out->share_above = (double)out->records_above / (double)out->records;
     }
-    if (!md->households)
+    if (!md->households.data)
         goto done;
 
     /* 1 - prod(1 - r_i) is taken through sum(log(1 - r_i)) so a household of many members
@@ -93,14 +93,14 @@ int edra_indrisk_compute(edra_indrisk_figures *out, const edra_classes *classes,
     }
     out->has_households = 1;
     for (size_t t = 0; t < md->n_tuples; t++) {
-        uint32_t c = of_tuple[t], h = md->households[t];
+        uint32_t c = of_tuple[t], h = edra_code_at(md->households, t);
         if (keep && !keep[c])
             continue;
-        hh_records[h] += md->counts[t];
+        hh_records[h] += edra_count_at(md->counts, t);
         if (class_risk[c] >= 1.0)
             hh_certain[h] = 1;
         else
-            log_safe[h] += (double)md->counts[t] * log1p(-class_risk[c]);
+            log_safe[h] += (double)edra_count_at(md->counts, t) * log1p(-class_risk[c]);
     }
     for (size_t h = 0; h < md->n_households; h++) {
         if (!hh_records[h])

@@ -91,7 +91,7 @@ static int build_qi(edra_loss *l, size_t d)
 {
     const edra_microdata *md = l->md;
     const edra_hierarchy *h = md->qi_hier[d];
-    const uint32_t *codes = md->qi_codes[d];
+    const edra_code_col codes = md->qi_codes[d];
     size_t n_levels = edra_hierarchy_levels(h), leaves = edra_hierarchy_leaves(h);
     uint64_t *freq0 = NULL, *freq = NULL;
     int rc = EDRA_ENOMEM;
@@ -110,7 +110,7 @@ static int build_qi(edra_loss *l, size_t d)
         !l->present[d] || !freq0 || !freq)
         goto done;
     for (size_t t = 0; t < md->n_tuples; t++)
-        freq0[codes[t]] += md->counts[t];
+        freq0[edra_code_at(codes, t)] += edra_count_at(md->counts, t);
     for (size_t x = 0; x < leaves; x++)
         if (freq0[x])
             l->cost_top[d][x] = log2((double)l->records / (double)freq0[x]);
@@ -131,8 +131,9 @@ static int build_qi(edra_loss *l, size_t d)
         uint64_t units = 0;
         double bits = 0.0;
         for (size_t t = 0; t < md->n_tuples; t++) {
-            units += md->counts[t] * leaf_counts[map[codes[t]]];
-            bits += (double)md->counts[t] * cost[codes[t]];
+            uint32_t leaf = edra_code_at(codes, t);
+            units += edra_count_at(md->counts, t) * leaf_counts[map[leaf]];
+            bits += (double)edra_count_at(md->counts, t) * cost[leaf];
         }
         l->units[d][lev] = units;
         l->arx[d][lev] = arx_qi(units, l->records, leaves);
@@ -177,7 +178,7 @@ int edra_loss_new(edra_loss **out, const edra_microdata *md, edra_error *err)
         }
     }
     for (size_t t = 0; t < md->n_tuples; t++)
-        if (md->counts[t])
+        if (edra_count_at(md->counts, t))
             l->tuples += 1.0;
     *out = l;
     l = NULL;
@@ -264,7 +265,7 @@ static double arx_value(const edra_loss *l, const edra_classes *c, const uint8_t
             uint64_t removed = 0;
             for (size_t k = 0; k < n_classes; k++)
                 if (suppressed[k])
-                    removed += sizes[k] * leaf_counts[map[md->qi_codes[d][reps[k]]]];
+                    removed += sizes[k] * leaf_counts[map[edra_code_at(md->qi_codes[d], reps[k])]];
             /* A suppressed record covers the whole domain: |D| units. */
             units = units - removed + s * l->leaves[d];
         }
@@ -289,10 +290,14 @@ static double entropy_value(const edra_loss *l, const edra_classes *c, const uin
         double adjust = 0.0;
         if (s) {
             const double *cost = l->cost[d] + (size_t)levels[d] * l->leaves[d];
-            const uint32_t *codes = md->qi_codes[d];
-            for (size_t t = 0; t < md->n_tuples; t++)
-                if (suppressed[of_tuple[t]])
-                    adjust += (double)md->counts[t] * (l->cost_top[d][codes[t]] - cost[codes[t]]);
+            const edra_code_col codes = md->qi_codes[d];
+            for (size_t t = 0; t < md->n_tuples; t++) {
+                if (!suppressed[of_tuple[t]])
+                    continue;
+                uint32_t leaf = edra_code_at(codes, t);
+                double records = (double)edra_count_at(md->counts, t);
+                adjust += records * (l->cost_top[d][leaf] - cost[leaf]);
+            }
         }
         double x = l->entropy[d][levels[d]] + adjust;
         if (per_qi)

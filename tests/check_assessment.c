@@ -159,12 +159,13 @@ START_TEST(test_assessment_assess__size_histogram_large_classes)
     static const char *names[1] = {"q"};
     static const uint32_t codes[6] = {0, 1, 2, 3, 4, 5};
     static const uint64_t counts[6] = {5000, 5000, 4097, 3, 3, 1};
-    const uint32_t *code_cols[1] = {codes};
+    const edra_code_col code_cols[1] = {{.data = codes, .width = 4}};
     edra_hierarchy *h = NULL;
     ck_assert_int_eq(edra_hierarchy_new_flat(&h, values, 6, NULL), 0);
     const edra_hierarchy *hier[1] = {h};
     edra_microdata md = {.n_tuples = 6, .n_records = 14104, .n_qi = 1, .qi_names = names,
-                         .qi_codes = code_cols, .qi_hier = hier, .counts = counts};
+                         .qi_codes = code_cols, .qi_hier = hier,
+                         .counts = {.data = counts, .width = 8}};
     edra_targets t = EDRA_TARGETS_INIT;
     edra_assess_opts opts = EDRA_ASSESS_OPTS_INIT;
     edra_classes *c = NULL;

@@ -1,5 +1,6 @@
 /* Tests of metrics/classes on the hand-worked fixture of tests/data/tiny_fixture.h. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "metrics/classes.h"
@@ -162,6 +163,115 @@ START_TEST(test_classes_sadist_build_min__skips_small_classes)
 }
 END_TEST
 
+/* Each width reads back its values, maxima included; the widths switch at 256 and 65,536
+ * codes, and at counts of 2^8, 2^16 and 2^32. */
+START_TEST(test_microdata_code_at__each_width)
+{
+    const uint8_t c1[3] = {0, 200, 255};
+    const uint16_t c2[3] = {0, 300, 65535};
+    const uint32_t c4[3] = {0, 70000, UINT32_MAX};
+    const edra_code_col col1 = {.data = c1, .width = 1}, col2 = {.data = c2, .width = 2},
+                        col4 = {.data = c4, .width = 4};
+    for (size_t t = 0; t < 3; t++) {
+        ck_assert_uint_eq(edra_code_at(col1, t), c1[t]);
+        ck_assert_uint_eq(edra_code_at(col2, t), c2[t]);
+        ck_assert_uint_eq(edra_code_at(col4, t), c4[t]);
+    }
+    ck_assert_uint_eq(edra_code_width(1), 1);
+    ck_assert_uint_eq(edra_code_width(256), 1);
+    ck_assert_uint_eq(edra_code_width(257), 2);
+    ck_assert_uint_eq(edra_code_width(65536), 2);
+    ck_assert_uint_eq(edra_code_width(65537), 4);
+    const uint8_t n1[2] = {1, 255};
+    const uint16_t n2[2] = {256, 65535};
+    const uint32_t n4[2] = {65536, UINT32_MAX};
+    const uint64_t n8[2] = {UINT64_C(1) << 32, UINT64_MAX};
+    const edra_count_col k1 = {.data = n1, .width = 1}, k2 = {.data = n2, .width = 2},
+                         k4 = {.data = n4, .width = 4}, k8 = {.data = n8, .width = 8};
+    for (size_t t = 0; t < 2; t++) {
+        ck_assert_uint_eq(edra_count_at(k1, t), n1[t]);
+        ck_assert_uint_eq(edra_count_at(k2, t), n2[t]);
+        ck_assert_uint_eq(edra_count_at(k4, t), n4[t]);
+        ck_assert_uint_eq(edra_count_at(k8, t), n8[t]);
+        ck_assert_uint_eq(edra_count_width(n1[t]), 1);
+        ck_assert_uint_eq(edra_count_width(n2[t]), 2);
+        ck_assert_uint_eq(edra_count_width(n4[t]), 4);
+        ck_assert_uint_eq(edra_count_width(n8[t]), 8);
+    }
+}
+END_TEST
+
+/* Key spaces too large for the direct array: with 5 QIs of 1000 leaves (10^15 keys, 50
+ * bits, plus 6 bits of group numbers) the table packs key and group in 8 bytes; with 6
+ * (10^18, 60 bits) exact keys need the 16-byte slots; with 7 (10^21 > 2^64) keys are
+ * hashes whose collisions are settled by the codes. Each must group as the naive pairwise
+ * comparison does. */
+START_TEST(test_classes_compute__wide_key_spaces)
+{
+    enum { LEAVES = 1000, TUPLES = 60, MAX_QI = 7 };
+    static char names[LEAVES][8];
+    const char *values[LEAVES];
+    for (int i = 0; i < LEAVES; i++) {
+        snprintf(names[i], sizeof names[i], "v%d", i);
+        values[i] = names[i];
+    }
+    edra_hierarchy *h = NULL;
+    ck_assert_int_eq(edra_hierarchy_new_flat(&h, values, LEAVES, NULL), 0);
+    uint16_t codes[MAX_QI][TUPLES];
+    uint8_t counts[TUPLES];
+    unsigned long long state = 12345;
+    for (size_t t = 0; t < TUPLES; t++) {
+        for (size_t d = 0; d < MAX_QI; d++) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            /* Three far-apart leaves per QI; the last ten tuples repeat earlier ones. */
+            codes[d][t] = t < TUPLES - 10 ? (uint16_t)((state >> 33) % 3 * 499)
+                                          : codes[d][t - 7 * (t % 3 + 1)];
+        }
+        counts[t] = (uint8_t)(1 + t % 3);
+    }
+    for (size_t n_qi = 5; n_qi <= MAX_QI; n_qi++) {
+        edra_code_col cols[MAX_QI];
+        const edra_hierarchy *hier[MAX_QI];
+        const char *qi_names[MAX_QI];
+        uint8_t levels[MAX_QI] = {0};
+        for (size_t d = 0; d < n_qi; d++) {
+            cols[d] = (edra_code_col){.data = codes[d], .width = 2};
+            hier[d] = h;
+            qi_names[d] = "q";
+        }
+        edra_microdata md = {.n_tuples = TUPLES, .n_qi = n_qi, .qi_names = qi_names,
+                             .qi_codes = cols, .qi_hier = hier,
+                             .counts = {.data = counts, .width = 1}};
+        edra_classes *c = NULL;
+        ck_assert_int_eq(edra_classes_compute(&c, &md, levels, NULL), 0);
+        const uint32_t *of = edra_classes_of_tuple(c);
+        const uint64_t *sizes = edra_classes_sizes(c);
+        size_t distinct = 0;
+        for (size_t a = 0; a < TUPLES; a++) {
+            uint64_t size = 0;
+            int first = 1;
+            for (size_t b = 0; b < TUPLES; b++) {
+                int same = 1;
+                for (size_t d = 0; d < n_qi; d++)
+                    same &= codes[d][a] == codes[d][b];
+                ck_assert_int_eq(same, of[a] == of[b]);
+                if (same) {
+                    size += counts[b];
+                    first &= b >= a;
+                }
+            }
+            distinct += first;
+            ck_assert_uint_eq(sizes[of[a]], size);
+        }
+        ck_assert_uint_eq(edra_classes_count(c), distinct);
+        ck_assert_uint_gt(distinct, 1);
+        ck_assert_uint_lt(distinct, TUPLES);
+        edra_classes_free(c);
+    }
+    edra_hierarchy_free(h);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("classes");
@@ -173,6 +283,8 @@ int main(void)
     tcase_add_test(tc, test_classes_rollup__equals_compute);
     tcase_add_test(tc, test_classes_sadist_build__counts_per_class);
     tcase_add_test(tc, test_classes_sadist_build_min__skips_small_classes);
+    tcase_add_test(tc, test_classes_compute__wide_key_spaces);
+    tcase_add_test(tc, test_microdata_code_at__each_width);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -81,15 +81,16 @@ START_TEST(test_dataset_load__csv_tuples_and_missing)
     /* Counts: the tuple (M,30,flu) carries 2 records. */
     uint64_t max_count = 0, sum = 0;
     for (size_t t = 0; t < md->n_tuples; t++) {
-        sum += md->counts[t];
-        if (md->counts[t] > max_count)
-            max_count = md->counts[t];
+        sum += edra_count_at(md->counts, t);
+        if (edra_count_at(md->counts, t) > max_count)
+            max_count = edra_count_at(md->counts, t);
     }
     ck_assert_uint_eq(sum, 6);
     ck_assert_uint_eq(max_count, 2);
     /* The age codes are the hierarchy's leaf codes: 30 -> leaf 0, 40 -> leaf 1. */
     for (size_t t = 0; t < md->n_tuples; t++) {
-        const char *label = edra_hierarchy_label(md->qi_hier[1], 0, md->qi_codes[1][t]);
+        uint32_t leaf = edra_code_at(md->qi_codes[1], t);
+        const char *label = edra_hierarchy_label(md->qi_hier[1], 0, leaf);
         ck_assert(strcmp(label, "30") == 0 || strcmp(label, "40") == 0 || strcmp(label, "?") == 0);
     }
     edra_dataset_free(ds);
@@ -108,6 +109,95 @@ START_TEST(test_dataset_load__count_column)
     ck_assert_msg(edra_dataset_load(&ds, spec, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(edra_dataset_microdata(ds)->n_records, 6);
     ck_assert_uint_eq(edra_dataset_microdata(ds)->n_tuples, 3);
+    edra_dataset_free(ds);
+    edra_spec_free(spec);
+}
+END_TEST
+
+/* Codes take as few bytes as each column needs: 70,000 distinct values cross 256 and 65,536
+ * while loading (the column widens from 1 to 2 to 4 bytes in place), 300 take 2 bytes, 3
+ * take 1, and a hierarchy of 300 leaves over 2 values in the data widens its column to 2
+ * bytes when the codes become leaf codes. Every row is distinct, so tuple t is row t and
+ * every code must still name that row's value after both widenings. */
+START_TEST(test_dataset_load__code_widths)
+{
+    enum { ROWS = 70000 };
+    char path[256];
+    snprintf(path, sizeof path, "%s/wide.csv", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("big,mid,small,h,s\n", f);
+    for (int r = 0; r < ROWS; r++)
+        fprintf(f, "v%d,w%d,%c,x%d,s%d\n", r, r % 300, "abc"[r % 3], r % 2 ? 299 : 0, r % 300);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/h.csv", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 300; i++)
+        fprintf(f, "x%d;*\n", i);
+    fclose(f);
+    edra_spec *spec = spec_from("data: {csv: wide.csv}\n"
+                                "attributes:\n"
+                                "  big: {role: quasi}\n"
+                                "  mid: {role: quasi}\n"
+                                "  small: {role: quasi}\n"
+                                "  h: {role: quasi, hierarchy: h.csv}\n"
+                                "  s: {role: sensitive}\n");
+    edra_dataset *ds = NULL;
+    edra_error err = {0};
+    ck_assert_msg(edra_dataset_load(&ds, spec, &err) == 0, "%s", err.msg);
+    const edra_microdata *md = edra_dataset_microdata(ds);
+    ck_assert_uint_eq(md->n_tuples, ROWS);
+    ck_assert_uint_eq(md->qi_codes[0].width, 4);
+    ck_assert_uint_eq(md->qi_codes[1].width, 2);
+    ck_assert_uint_eq(md->qi_codes[2].width, 1);
+    ck_assert_uint_eq(md->qi_codes[3].width, 2);
+    ck_assert_uint_eq(md->sa_codes[0].width, 2);
+    ck_assert_uint_eq(md->counts.width, 1);
+    int wrong = 0;
+    for (size_t t = 0; t < ROWS; t++) {
+        char expect[32];
+        const char *label;
+        snprintf(expect, sizeof expect, "v%zu", t);
+        label = edra_hierarchy_label(md->qi_hier[0], 0, edra_code_at(md->qi_codes[0], t));
+        wrong += strcmp(label, expect) != 0;
+        snprintf(expect, sizeof expect, "w%zu", t % 300);
+        label = edra_hierarchy_label(md->qi_hier[1], 0, edra_code_at(md->qi_codes[1], t));
+        wrong += strcmp(label, expect) != 0;
+        snprintf(expect, sizeof expect, "%c", "abc"[t % 3]);
+        label = edra_hierarchy_label(md->qi_hier[2], 0, edra_code_at(md->qi_codes[2], t));
+        wrong += strcmp(label, expect) != 0;
+        /* Leaf codes of h.csv are its rows: x0 -> 0, x299 -> 299. */
+        wrong += edra_code_at(md->qi_codes[3], t) != (t % 2 ? 299u : 0u);
+        /* SA codes without a hierarchy are in order of first appearance: s<t % 300>. */
+        wrong += edra_code_at(md->sa_codes[0], t) != t % 300;
+        wrong += edra_count_at(md->counts, t) != 1;
+    }
+    ck_assert_int_eq(wrong, 0);
+    edra_dataset_free(ds);
+    edra_spec_free(spec);
+}
+END_TEST
+
+/* Counts start at one byte and widen as a tuple's records grow: 200 + 200 = 400 needs 2
+ * bytes, 70,000 needs 4, 5,000,000,000 needs 8; every earlier count survives each step. */
+START_TEST(test_dataset_load__count_widths)
+{
+    write_file("cw.csv", "g,n\na,200\nb,7\na,200\nc,70000\nd,5000000000\nb,1\n");
+    edra_spec *spec = spec_from("data: {csv: cw.csv, count: n}\nattributes:\n  g: {role: quasi}\n");
+    edra_dataset *ds = NULL;
+    edra_error err = {0};
+    ck_assert_msg(edra_dataset_load(&ds, spec, &err) == 0, "%s", err.msg);
+    const edra_microdata *md = edra_dataset_microdata(ds);
+    ck_assert_uint_eq(md->n_tuples, 4);
+    ck_assert_uint_eq(md->counts.width, 8);
+    /* Tuples in order of first appearance: a 400, b 7 + 1, c 70000, d 5e9. */
+    ck_assert_uint_eq(edra_count_at(md->counts, 0), 400);
+    ck_assert_uint_eq(edra_count_at(md->counts, 1), 8);
+    ck_assert_uint_eq(edra_count_at(md->counts, 2), 70000);
+    ck_assert_uint_eq(edra_count_at(md->counts, 3), 5000000000ULL);
+    /* 400 + 8 + 70000 + 5000000000 */
+    ck_assert_uint_eq(md->n_records, 5000070408ULL);
     edra_dataset_free(ds);
     edra_spec_free(spec);
 }
@@ -249,6 +339,8 @@ int main(void)
     tcase_add_test(tc, test_dataset_load__csv_tuples_and_missing);
     tcase_add_test(tc, test_dataset_load__count_column);
     tcase_add_test(tc, test_dataset_load__count_column_not_a_number);
+    tcase_add_test(tc, test_dataset_load__code_widths);
+    tcase_add_test(tc, test_dataset_load__count_widths);
     tcase_add_test(tc, test_dataset_load__sqlite_table_and_query);
     tcase_add_test(tc, test_dataset_load__unknown_column);
     tcase_add_test(tc, test_dataset_load__sensitive_value_never_quoted);

@@ -61,10 +61,11 @@ END_TEST
 
 typedef struct {
     edra_hierarchy *h;
-    uint32_t codes[4], households[4];
+    uint8_t codes[4];
+    uint16_t households[4];
     uint64_t counts[4];
     double weights[4];
-    const uint32_t *qi_codes[1];
+    edra_code_col qi_codes[1];
     const edra_hierarchy *qi_hier[1];
     const char *qi_names[1];
     edra_microdata md;
@@ -80,18 +81,20 @@ static void table_init(weighted_table *t, int weighted, int households)
     uint8_t levels[1] = {0};
     ck_assert_int_eq(edra_hierarchy_new_flat(&t->h, values, 3, NULL), 0);
     for (int i = 0; i < 4; i++) {
-        t->codes[i] = codes[i];
-        t->households[i] = hh[i];
+        t->codes[i] = (uint8_t)codes[i];
+        t->households[i] = (uint16_t)hh[i];
         t->counts[i] = counts[i];
         t->weights[i] = weights[i];
     }
-    t->qi_codes[0] = t->codes;
+    t->qi_codes[0] = (edra_code_col){.data = t->codes, .width = 1};
     t->qi_hier[0] = t->h;
     t->qi_names[0] = "group";
     t->md = (edra_microdata){.n_tuples = 4, .n_records = 6, .n_qi = 1, .qi_names = t->qi_names,
-                             .qi_codes = t->qi_codes, .qi_hier = t->qi_hier, .counts = t->counts,
+                             .qi_codes = t->qi_codes, .qi_hier = t->qi_hier,
+                             .counts = {.data = t->counts, .width = 8},
                              .weights = weighted ? t->weights : NULL,
-                             .households = households ? t->households : NULL,
+                             .households = {.data = households ? t->households : NULL,
+                                            .width = 2},
                              .n_households = households ? 2 : 0};
     ck_assert_int_eq(edra_classes_compute(&t->classes, &t->md, levels, NULL), 0);
     ck_assert_uint_eq(edra_classes_count(t->classes), 3);

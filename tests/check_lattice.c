@@ -203,11 +203,12 @@ START_TEST(test_lattice_search__too_many_levels)
     ck_assert_int_eq(edra_hierarchy_new(&h, cells, 1, LEVELS, "deep", &err), 0);
     uint32_t codes[1] = {0};
     uint64_t counts[1] = {1};
-    const uint32_t *qi_codes[1] = {codes};
+    const edra_code_col qi_codes[1] = {{.data = codes, .width = 4}};
     const edra_hierarchy *qi_hier[1] = {h};
     const char *names[1] = {"deep"};
     edra_microdata md = {.n_tuples = 1, .n_records = 1, .n_qi = 1, .qi_names = names,
-                         .qi_codes = qi_codes, .qi_hier = qi_hier, .counts = counts};
+                         .qi_codes = qi_codes, .qi_hier = qi_hier,
+                         .counts = {.data = counts, .width = 8}};
     edra_targets t = EDRA_TARGETS_INIT;
     edra_search_opts o = EDRA_SEARCH_OPTS_INIT;
     edra_search_result r;
@@ -252,6 +253,7 @@ typedef struct {
     edra_hierarchy *hier[4];
     uint32_t *codes[4];
     uint32_t *sa_codes;
+    edra_code_col qi_cols[4], sa_col[1];
     uint64_t *counts;
     const char *names[4];
     const char *sa_names[1];
@@ -318,12 +320,16 @@ static void random_table_init(random_table *rt)
         rt->sa_codes[v] = v;
     rt->sa_names[0] = "s";
     rt->sa_domain[0] = 3;
+    for (size_t d = 0; d < rt->n_qi; d++)
+        rt->qi_cols[d] = (edra_code_col){.data = rt->codes[d], .width = 4};
+    rt->sa_col[0] = (edra_code_col){.data = rt->sa_codes, .width = 4};
     rt->md = (edra_microdata){
         .n_tuples = rt->n_tuples, .n_records = n, .n_qi = rt->n_qi, .qi_names = rt->names,
-        .qi_codes = (const uint32_t *const *)rt->codes,
+        .qi_codes = rt->qi_cols,
         .qi_hier = (const edra_hierarchy *const *)rt->hier, .n_sa = 1, .sa_names = rt->sa_names,
-        .sa_codes = (const uint32_t *const *)&rt->sa_codes, .sa_domain = rt->sa_domain,
-        .sa_rank = rt->sa_rank, .sa_hier = rt->sa_hier, .counts = rt->counts,
+        .sa_codes = rt->sa_col, .sa_domain = rt->sa_domain,
+        .sa_rank = rt->sa_rank, .sa_hier = rt->sa_hier,
+        .counts = {.data = rt->counts, .width = 8},
     };
 }
 
@@ -530,12 +536,15 @@ START_TEST(test_lattice_search__entropy_failure_above_does_not_tag_below)
     rt.names[0] = "q0";
     rt.sa_names[0] = "s";
     rt.sa_domain[0] = 5;
+    rt.qi_cols[0] = (edra_code_col){.data = rt.codes[0], .width = 4};
+    rt.sa_col[0] = (edra_code_col){.data = rt.sa_codes, .width = 4};
     rt.md = (edra_microdata){
         .n_tuples = 5, .n_records = 104, .n_qi = 1, .qi_names = rt.names,
-        .qi_codes = (const uint32_t *const *)rt.codes,
+        .qi_codes = rt.qi_cols,
         .qi_hier = (const edra_hierarchy *const *)rt.hier, .n_sa = 1, .sa_names = rt.sa_names,
-        .sa_codes = (const uint32_t *const *)&rt.sa_codes, .sa_domain = rt.sa_domain,
-        .sa_rank = rt.sa_rank, .sa_hier = rt.sa_hier, .counts = rt.counts,
+        .sa_codes = rt.sa_col, .sa_domain = rt.sa_domain,
+        .sa_rank = rt.sa_rank, .sa_hier = rt.sa_hier,
+        .counts = {.data = rt.counts, .width = 8},
     };
     edra_targets t = EDRA_TARGETS_INIT;
     edra_search_opts o = EDRA_SEARCH_OPTS_INIT;

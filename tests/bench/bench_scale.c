@@ -3,7 +3,8 @@
  * and prints rows, QIs, distinct tuples, load / assess / search seconds, nodes checked, peak
  * RSS (getrusage) after the assessment and after the search, and RSS bytes per row (of the
  * assessment's peak) as one tab-separated line. One process per row, so
- * each peak RSS is that case's alone.
+ * each peak RSS is that case's alone; malloc is set up as edra's main sets it (a fixed mmap
+ * threshold), so the figures are those of `edra assess`.
  * Usage: bench_scale SPEC [--search] [--threads N] [--time-limit S] */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -12,6 +13,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "analyzer/lattice.h"
 #include "analyzer/pipeline.h"
@@ -40,6 +44,9 @@ int main(int argc, char **argv)
     int search = 0;
     struct stat st;
 
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 1 << 20); /* as edra's main does */
+#endif
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--search") == 0)
             search = 1;

@@ -47,7 +47,7 @@ targets:
 transformation: {zip: 1, birth_date: 1, admission_date: 1, length_of_stay: 1, charges: 1}
 EOF
 }
-# gen7: the same without charges (7 QIs + 1 SA): charges are nearly unique (5M distinct
+# gen7: the same without charges (7 QIs + 1 SA): charges are nearly unique (3.6M distinct
 # values in 10M rows), so their dictionary and hierarchy dominate the 8-QI memory.
 gen7() {
   gen8 "$1" "$2"

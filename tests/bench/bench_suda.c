@@ -99,7 +99,7 @@ static int adult(const char *data)
         return -1;
     for (size_t k = 0; k < n_classes; k++)
         for (size_t d = 0; d < 9; d++)
-            codes[k * 9 + d] = p->md->qi_codes[d][reps[k]];
+            codes[k * 9 + d] = edra_code_at(p->md->qi_codes[d], reps[k]);
     double start = now_seconds();
     if (powerset_msus(&ps, codes, edra_classes_sizes(c), n_classes, 9, 0) < 0)
         return -1;

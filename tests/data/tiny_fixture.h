@@ -23,11 +23,15 @@
 
 typedef struct {
     edra_hierarchy *age, *sex;
-    uint32_t age_codes[5], sex_codes[5], sa_codes[5];
-    uint64_t counts[5];
-    const uint32_t *qi_codes[2];
+    /* Three code widths and one-byte counts, as the loader may store them: every consumer
+     * reads each width. */
+    uint8_t age_codes[5];
+    uint16_t sex_codes[5];
+    uint32_t sa_codes[5];
+    uint8_t counts[5];
+    edra_code_col qi_codes[2];
     const edra_hierarchy *qi_hier[2];
-    const uint32_t *sa_code_cols[1];
+    edra_code_col sa_code_cols[1];
     uint32_t sa_domain[1];
     const char *qi_names[2];
     const char *sa_names[1];
@@ -47,16 +51,16 @@ static inline void tiny_fixture_init(tiny_fixture *f)
     const uint32_t age[5] = {0, 1, 2, 3, 0}, sex[5] = {0, 0, 1, 1, 1}, sa[5] = {0, 1, 0, 2, 0};
     const uint64_t counts[5] = {2, 1, 1, 3, 1};
     for (int i = 0; i < 5; i++) {
-        f->age_codes[i] = age[i];
-        f->sex_codes[i] = sex[i];
+        f->age_codes[i] = (uint8_t)age[i];
+        f->sex_codes[i] = (uint16_t)sex[i];
         f->sa_codes[i] = sa[i];
-        f->counts[i] = counts[i];
+        f->counts[i] = (uint8_t)counts[i];
     }
-    f->qi_codes[0] = f->age_codes;
-    f->qi_codes[1] = f->sex_codes;
+    f->qi_codes[0] = (edra_code_col){.data = f->age_codes, .width = 1};
+    f->qi_codes[1] = (edra_code_col){.data = f->sex_codes, .width = 2};
     f->qi_hier[0] = f->age;
     f->qi_hier[1] = f->sex;
-    f->sa_code_cols[0] = f->sa_codes;
+    f->sa_code_cols[0] = (edra_code_col){.data = f->sa_codes, .width = 4};
     f->sa_domain[0] = 3;
     f->qi_names[0] = "age";
     f->qi_names[1] = "sex";
@@ -67,7 +71,7 @@ static inline void tiny_fixture_init(tiny_fixture *f)
         .n_tuples = 5, .n_records = 8, .n_qi = 2, .qi_names = f->qi_names,
         .qi_codes = f->qi_codes, .qi_hier = f->qi_hier, .n_sa = 1, .sa_names = f->sa_names,
         .sa_codes = f->sa_code_cols, .sa_domain = f->sa_domain, .sa_rank = f->sa_rank,
-        .sa_hier = f->sa_hier, .counts = f->counts,
+        .sa_hier = f->sa_hier, .counts = {.data = f->counts, .width = 1},
     };
 }
 
