@@ -130,7 +130,10 @@ for attempt in 1 2 3 4 5 6 7 8; do
   rm -rf "$conc/report" "$conc"/.report.tmp-*
   "$edra" run "$spec" --out "$conc/report" -q >/dev/null 2>"$tmp/a.err" &
   pid=$!
-  for _ in $(seq 1 4000); do
+  # Polled until the run ends, however slow the build (a sanitizer build reaches its
+  # temporary folder seconds later than a fixed number of polls allowed for).
+  deadline=$((SECONDS + 120))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     locks=("$conc"/.report.tmp-*/edra.lock)
     if [ -e "${locks[0]}" ]; then kill -STOP "$pid"; break; fi
     kill -0 "$pid" 2>/dev/null || break
