@@ -141,6 +141,7 @@ int edra_cmd_assess(int argc, char **argv)
     rc = edra_pipeline_assess(p, levels, args.suppress, &figures, &err);
     if (rc < 0 || (rc = edra_riskdetail_compute(&detail, p->md, levels, &args.detail, &err)) < 0)
         goto fail;
+    edra_riskdetail_note_skipped(&detail);
     edra_riskdetail_warn_identifiers(p->spec);
     rc = edra_sha256_buffer(spec_sha, p->spec->text, p->spec->text_len, &err);
     if (rc < 0 || (rc = collect_missing(&qi_missing, &sa_missing, p)) < 0)

@@ -208,6 +208,7 @@ int edra_cmd_safeharbor(int argc, char **argv)
                                       edra_safeharbor_levels(sh), &args.detail, &err)) < 0 ||
         (rc = edra_sha256_buffer(spec_sha, p->spec->text, p->spec->text_len, &err)) < 0)
         goto fail;
+    edra_riskdetail_note_skipped(&detail);
     fill_context(&ctx, p, edra_safeharbor_microdata(sh), spec_sha);
 
     int json_on_stdout = args.json_path && strcmp(args.json_path, "-") == 0;

@@ -67,6 +67,13 @@ int edra_riskdetail_compute(edra_riskdetail *out, const edra_microdata *md, cons
     while (!o->subsets_set && subsets_max > 1 &&
            (double)edra_contrib_subsets(n_qi, subsets_max) * n_classes > DEFAULT_SUBSET_WORK)
         subsets_max--;
+    size_t suda_bound = o->suda_default_classes ? o->suda_default_classes
+                                                : EDRA_SUDA_DEFAULT_CLASSES;
+    if (!o->msu_set && msu_max > 0 && edra_classes_count(classes) > suda_bound) {
+        out->suda_skipped_classes = edra_classes_count(classes);
+        out->suda_skipped_bound = suda_bound;
+        msu_max = 0;
+    }
     if (msu_max > 0) {
         edra_suda_opts so = EDRA_SUDA_OPTS_INIT;
         so.max_size = msu_max;
@@ -93,6 +100,15 @@ void edra_riskdetail_clear(edra_riskdetail *d)
     edra_suda_clear(&d->suda);
     edra_contrib_clear(&d->contrib);
     memset(d, 0, sizeof *d);
+}
+
+void edra_riskdetail_note_skipped(const edra_riskdetail *d)
+{
+    if (d->suda_skipped_classes)
+        fprintf(stderr,
+                "edra: note: SUDA2 left out by default at %zu classes (more than %zu); "
+                "--msu-max N runs it\n",
+                d->suda_skipped_classes, d->suda_skipped_bound);
 }
 
 void edra_riskdetail_print(FILE *out, const edra_riskdetail *d, const edra_microdata *md)

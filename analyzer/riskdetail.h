@@ -12,18 +12,26 @@
 #include "spec.h"
 
 #define EDRA_RISKDETAIL_OPTION_ROWS                                                              \
-    {"msu-max", 0, "N", "largest minimal sample unique searched by SUDA2 (default: all QIs; "    \
-                        "0 = no SUDA2)"},                                                        \
+    {"msu-max", 0, "N", "largest minimal sample unique searched by SUDA2 (default: all QIs, "    \
+                        "none above 2M classes; 0 = no SUDA2)"},                                 \
     {"subsets-max", 0, "N", "largest QI subset given distinction and separation (default: all " \
                             "subsets up to 12 QIs, else 3, less on large data; 0 = none)"}
 
 typedef struct {
     int msu_set, subsets_set;          /* given on the command line */
     size_t msu_max, subsets_max;
+    size_t suda_default_classes;       /* without --msu-max, SUDA2 runs up to this many
+                                          classes; 0 = EDRA_SUDA_DEFAULT_CLASSES */
 } edra_riskdetail_opts;
+
+/* SUDA2's default bound: on near-unique data its search costs about 10 s and 1 GB per 10M
+ * classes, more than the rest of an assessment together; above it, only on request. */
+#define EDRA_SUDA_DEFAULT_CLASSES 2000000
 
 typedef struct {
     int has_suda;
+    size_t suda_skipped_classes;       /* > 0: SUDA2 left out by default at this many classes, */
+    size_t suda_skipped_bound;         /* more than this bound */
     edra_suda_figures suda;
     int has_contrib;
     edra_contrib_figures contrib;
@@ -41,6 +49,9 @@ int edra_riskdetail_compute(edra_riskdetail *out, const edra_microdata *md, cons
                             const edra_riskdetail_opts *o, edra_error *err);
 
 void edra_riskdetail_clear(edra_riskdetail *d);
+
+/* Prints an "edra: note:" line on stderr when SUDA2 was left out by default. */
+void edra_riskdetail_note_skipped(const edra_riskdetail *d);
 
 /* Prints the summary lines of the figures computed. */
 void edra_riskdetail_print(FILE *out, const edra_riskdetail *d, const edra_microdata *md);
