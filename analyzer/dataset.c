@@ -221,16 +221,7 @@ static int match_header(edra_dataset *ds, char **names, size_t n_names, edra_err
 
 static inline uint64_t buf_get(const code_buf *col, size_t t)
 {
-    switch (col->width) {
-    case 1:
-        return ((const uint8_t *)col->data)[t];
-    case 2:
-        return ((const uint16_t *)col->data)[t];
-    case 4:
-        return ((const uint32_t *)col->data)[t];
-    default:
-        return ((const uint64_t *)col->data)[t];
-    }
+    return edra_count_at((edra_count_col){.data = col->data, .width = col->width}, t);
 }
 
 static inline void buf_put(code_buf *col, size_t t, uint64_t value)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../metrics/hash.h"
 #include "../metrics/hugepages.h"
 
 /* Blocks double from 4 KiB up to 1 MiB: a column of a handful of values (sex, a status)
@@ -48,21 +49,9 @@ typedef struct {
     uint64_t hash;
 } probe_key;
 
-/* Stafford's variant 13 of MurmurHash3's finalizer: every input bit reaches every output
- * bit, so the low bits (the slot) are as good as any. */
-static inline uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return h;
-}
-
 static inline uint64_t hash_short(uint64_t key, uint32_t tag)
 {
-    return mix64(key ^ ((uint64_t)tag * 0x9e3779b97f4a7c15ULL));
+    return edra_mix64(key ^ ((uint64_t)tag * 0x9e3779b97f4a7c15ULL));
 }
 
 /* 64-bit hash of a long value, eight bytes at a time; the tail is the last eight bytes,
@@ -78,7 +67,7 @@ static uint64_t hash_long(const char *s, size_t len)
         h ^= h >> 29;
     }
     memcpy(&w, last, 8);
-    return mix64((h ^ w) * k);
+    return edra_mix64((h ^ w) * k);
 }
 
 /* Byte i of a short value goes to bit 8 * i, whatever the machine's byte order: shifts in

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "hugepages.h"
 
 struct edra_classes {
@@ -71,16 +72,6 @@ static int keyer_init(keyer *kr, const edra_microdata *md, const uint8_t *levels
     return 0;
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
 static inline uint64_t tuple_key(const keyer *kr, size_t t)
 {
     uint64_t key = 0;
@@ -90,7 +81,7 @@ static inline uint64_t tuple_key(const keyer *kr, size_t t)
         return key;
     }
     for (size_t d = 0; d < kr->n_qi; d++)
-        key = mix64(key ^ (kr->gmap[d][edra_code_at(kr->qi_codes[d], t)] +
+        key = edra_mix64(key ^ (kr->gmap[d][edra_code_at(kr->qi_codes[d], t)] +
                            0x9e3779b97f4a7c15ULL * (d + 1)));
     return key;
 }
@@ -186,14 +177,14 @@ static int table_grow(group_table *tb)
         if (old.packed) {
             if (!old.packed[i])
                 continue;
-            size_t pos = mix64(old.packed[i] >> old.group_bits) & mask;
+            size_t pos = edra_mix64(old.packed[i] >> old.group_bits) & mask;
             while (tb->packed[pos])
                 pos = (pos + 1) & mask;
             tb->packed[pos] = old.packed[i];
         } else {
             if (old.wide[i].group == UINT32_MAX)
                 continue;
-            size_t pos = mix64(old.wide[i].key) & mask;
+            size_t pos = edra_mix64(old.wide[i].key) & mask;
             while (tb->wide[pos].group != UINT32_MAX)
                 pos = (pos + 1) & mask;
             tb->wide[pos] = old.wide[i];
@@ -262,7 +253,7 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
     uint64_t ahead[AHEAD];
     for (size_t i = 0; i < n_items && i < AHEAD; i++) {
         ahead[i] = tuple_key(kr, item_tuple ? item_tuple[i] : i);
-        size_t pos = mix64(ahead[i]) & (tb.cap - 1);
+        size_t pos = edra_mix64(ahead[i]) & (tb.cap - 1);
         __builtin_prefetch(tb.packed ? (const void *)&tb.packed[pos] : (const void *)&tb.wide[pos]);
     }
     for (size_t i = 0; i < n_items; i++) {
@@ -270,7 +261,7 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
         uint64_t key = ahead[i % AHEAD];
         if (i + AHEAD < n_items) {
             uint64_t next = tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
-            size_t next_pos = mix64(next) & (tb.cap - 1);
+            size_t next_pos = edra_mix64(next) & (tb.cap - 1);
             ahead[i % AHEAD] = next;
             __builtin_prefetch(tb.packed ? (const void *)&tb.packed[next_pos]
                                          : (const void *)&tb.wide[next_pos]);
@@ -279,7 +270,7 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
          * its group, the group's size is fetched too (a random access into millions). */
         if (i + PEEK < n_items) {
             uint64_t peek = ahead[(i + PEEK) % AHEAD];
-            size_t peek_pos = mix64(peek) & (tb.cap - 1);
+            size_t peek_pos = edra_mix64(peek) & (tb.cap - 1);
             if (tb.packed) {
                 uint64_t slot = tb.packed[peek_pos];
                 if (slot && slot >> tb.group_bits == peek)
@@ -288,7 +279,7 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
                 __builtin_prefetch(&c->sizes[tb.wide[peek_pos].group]);
             }
         }
-        size_t pos = mix64(key) & (tb.cap - 1);
+        size_t pos = edra_mix64(key) & (tb.cap - 1);
         for (;;) {
             uint32_t g;
             if (tb.packed) {
