@@ -71,6 +71,8 @@ int main(int argc, char **argv)
         return 1;
     }
     double t1 = now_seconds();
+    if (getenv("EDRA_BENCH_VERBOSE"))
+        fprintf(stderr, "bench_scale: peak RSS after the load %ld kB\n", peak_rss_kb());
     if (edra_pipeline_assess(p, p->spec_levels, 1, &f, &err) < 0) {
         fprintf(stderr, "bench_scale: %s\n", err.msg);
         return 1;
