@@ -20,8 +20,10 @@
 #include "lattice_check.h"
 
 /* What the tags rely on. Let M(node) be the records in classes that break a target every
- * superset of the class breaks too: size below k or below 1/(prosecutor threshold), or
- * fewer than l distinct sensitive values. Going up the lattice only merges classes, and a
+ * superset of the class breaks too: size below k, below 1/(prosecutor threshold) or below
+ * the least size any class meeting the l and t targets can have (a class of 6 records can
+ * be no closer than 0.33 to a spread distribution: edra_assess_min_class_size), or fewer
+ * than l distinct sensitive values. Going up the lattice only merges classes, and a
  * class holding a record's class is at least as large and holds at least its values, so
  * M is non-increasing upward: "M > suppression limit" (FAIL) holds on down-sets, and its
  * negation (tagged PASS) on up-sets. Entropy and recursive (c,l) l-diversity and
@@ -569,6 +571,7 @@ static int search_init(search *s, const edra_microdata *md, const edra_targets *
     s->has_global = edra_lattice_has_global_targets(t);
     s->need_sadist = t->n_ldiv + t->n_tclose > 0;
     s->limit = t->suppression * (double)md->n_records + 1e-9;
+    s->min_size = edra_assess_min_class_size(t, md);
     s->cache_cap = CACHE_MAX;
     /* Each cached node holds a class index per tuple: keep the cache near 256 MB. */
     if (md->n_tuples > 0) {

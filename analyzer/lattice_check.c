@@ -167,15 +167,15 @@ static void run_job(job *j, scratch *w)
     }
     if (s->need_sadist) {
         /* Classes below k break it whatever their values: the checks never read them. */
-        rc = edra_lattice_build_sadists(w->sadists, w->sadist_ptr, c, s->targets,
-                           edra_assess_effective_k(s->targets), &j->err);
+        rc = edra_lattice_build_sadists(w->sadists, w->sadist_ptr, c, s->targets, s->min_size,
+                                        &j->err);
         if (rc == 0)
             rc = edra_assess_violations_split(w->violates, &violating, &out->violating_monotone,
-                                              c, s->targets, w->sadist_ptr, &j->err);
+                                              c, s->targets, s->min_size, w->sadist_ptr, &j->err);
         edra_lattice_clear_sadists(w->sadists, w->sadist_ptr, s->md->n_sa);
     } else {
         rc = edra_assess_violations_split(w->violates, &violating, &out->violating_monotone, c,
-                                          s->targets, NULL, &j->err);
+                                          s->targets, s->min_size, NULL, &j->err);
     }
     if (rc < 0)
         goto done;

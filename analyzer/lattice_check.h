@@ -64,6 +64,7 @@ typedef struct search {
     edra_loss *loss;
     int bound_exact, has_global, need_sadist;
     double limit;             /* suppression limit in records */
+    uint64_t min_size;        /* edra_assess_min_class_size: smaller classes always break */
 
     double lattice_nodes;
     /* exhaustive mode: one entry per node, node index = sum levels[d] * stride[d] */

@@ -43,15 +43,64 @@ uint64_t edra_assess_effective_k(const edra_targets *t)
     return k;
 }
 
+/* Classes of fewer records than l hold fewer than l values: no l-diversity model can hold
+ * (exp of the entropy is at most the number of values, recursive (c,l) needs l of them).
+ * The slack keeps the size at or below the exact one whatever the rounding of l. */
+static uint64_t ldiversity_min_size(double l)
+{
+    double size = ceil(l * (1.0 - 1e-6));
+    return size > 1.0 ? (uint64_t)size : 1;
+}
+
+/* Records per value of sensitive attribute sa over all records. */
+static uint64_t *sa_totals(const edra_microdata *md, size_t sa)
+{
+    uint64_t *totals = calloc(md->sa_domain[sa] ? md->sa_domain[sa] : 1, sizeof *totals);
+    if (!totals)
+        return NULL;
+    for (size_t t = 0; t < md->n_tuples; t++)
+        totals[edra_code_at(md->sa_codes[sa], t)] += edra_count_at(md->counts, t);
+    return totals;
+}
+
+/* Sizes up to this are searched for the least t-close size; beyond it t is as good as met. */
+#define TCLOSE_SIZE_CAP 4096
+
+uint64_t edra_assess_min_class_size(const edra_targets *t, const edra_microdata *md)
+{
+    uint64_t size = edra_assess_effective_k(t);
+    if (size < 1)
+        size = 1;
+    for (size_t i = 0; i < t->n_ldiv; i++) {
+        uint64_t l_size = ldiversity_min_size(t->ldiv[i].l);
+        if (l_size > size)
+            size = l_size;
+    }
+    for (size_t i = 0; i < t->n_tclose; i++) {
+        const edra_tclose_target *tt = &t->tclose[i];
+        uint64_t *totals = sa_totals(md, tt->sa);
+        if (!totals)
+            continue; /* out of memory: no bound from this target, which is still sound */
+        const uint32_t *rank = md->sa_rank ? md->sa_rank[tt->sa] : NULL;
+        const edra_hierarchy *h = md->sa_hier ? md->sa_hier[tt->sa] : NULL;
+        uint64_t t_size = edra_tcloseness_min_size(totals, md->sa_domain[tt->sa], tt->model, tt->t,
+                                                   rank, h, TCLOSE_SIZE_CAP);
+        free(totals);
+        if (t_size > size)
+            size = t_size;
+    }
+    return size;
+}
+
 int edra_assess_violations_split(uint8_t *violates, uint64_t *violating_records,
                                  uint64_t *monotone_records, const edra_classes *classes,
-                                 const edra_targets *targets, const edra_sadist *const *sadists,
-                                 edra_error *err)
+                                 const edra_targets *targets, uint64_t min_size,
+                                 const edra_sadist *const *sadists, edra_error *err)
 {
     const edra_microdata *md = edra_classes_microdata(classes);
     const uint64_t *sizes = edra_classes_sizes(classes);
     size_t n_classes = edra_classes_count(classes);
-    uint64_t k = edra_assess_effective_k(targets);
+    uint64_t k = min_size;
     uint64_t records = 0, monotone = 0;
     (void)err;
     for (size_t c = 0; c < n_classes; c++) {
@@ -88,7 +137,7 @@ int edra_assess_violations(uint8_t *violates, uint64_t *violating_records,
                            const edra_sadist *const *sadists, edra_error *err)
 {
     return edra_assess_violations_split(violates, violating_records, NULL, classes, targets,
-                                        sadists, err);
+                                        edra_assess_effective_k(targets), sadists, err);
 }
 
 static int cmp_u64(const void *a, const void *b)

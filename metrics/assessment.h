@@ -105,13 +105,21 @@ int edra_assess_violations(uint8_t *violates, uint64_t *violating_records,
 /* The least class size that meets k and the prosecutor threshold (1/size at most it). */
 uint64_t edra_assess_effective_k(const edra_targets *t);
 
+/* The least class size that can meet every class-level target: the effective k, each
+ * l-diversity target's l, and for each t-closeness target the least size that can be t-close
+ * to the SA's distribution over md (edra_tcloseness_min_size). A smaller class breaks a
+ * target whatever its values. Returns at least edra_assess_effective_k(t) and 1. */
+uint64_t edra_assess_min_class_size(const edra_targets *t, const edra_microdata *md);
+
 /* As edra_assess_violations, and also, in *monotone_records, the records in classes that
- * break a target every superset of the class would break too (size below k or 1/threshold,
- * distinct l): those records never become fewer down the lattice, so the search may tag. */
+ * break a target every superset of the class would break too (size below min_size, which
+ * must not exceed edra_assess_min_class_size, or distinct l): those records never become
+ * fewer down the lattice, so the search may tag. sadists may leave classes below min_size
+ * empty. */
 int edra_assess_violations_split(uint8_t *violates, uint64_t *violating_records,
                                  uint64_t *monotone_records, const edra_classes *classes,
-                                 const edra_targets *targets, const edra_sadist *const *sadists,
-                                 edra_error *err);
+                                 const edra_targets *targets, uint64_t min_size,
+                                 const edra_sadist *const *sadists, edra_error *err);
 
 void edra_figures_clear(edra_figures *f);
 

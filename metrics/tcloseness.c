@@ -148,3 +148,227 @@ const char *edra_tclose_model_name(edra_tclose_model m)
     }
     return "unknown";
 }
+
+/* ---- the least size a t-close class can have ---- */
+
+/* Cells of the dynamic programmes after which edra_tcloseness_min_size stops where it is:
+ * every size below it has been shown to break t, so the answer stays a valid bound. */
+#define MIN_SIZE_WORK 4e7
+/* A class's least distance must exceed t by this much to count as breaking it, so the
+ * programme's rounding (summed in another order than the class check) cannot decide. */
+#define MIN_SIZE_MARGIN 1e-9
+
+typedef struct {
+    double frac;
+    double base;
+} share_part;
+
+static int cmp_frac_desc(const void *a, const void *b)
+{
+    double x = ((const share_part *)a)->frac, y = ((const share_part *)b)->frac;
+    return (x < y) - (x > y);
+}
+
+/* min over integer x >= 0 with sum x = n of sum_v |x_v / n - p_v|. The objective is
+ * separable and convex, so each x_v is floor(n p_v) or one more, the extra units going to
+ * the largest fractional parts. */
+static double least_l1(const double *p, uint32_t m, uint64_t n, share_part *parts)
+{
+    double floors = 0.0, sum = 0.0;
+    for (uint32_t v = 0; v < m; v++) {
+        double scaled = p[v] * (double)n, base = floor(scaled);
+        parts[v] = (share_part){scaled - base, base};
+        floors += base;
+    }
+    qsort(parts, m, sizeof *parts, cmp_frac_desc);
+    uint64_t extra = (double)n > floors ? (uint64_t)((double)n - floors + 0.5) : 0;
+    for (uint32_t v = 0; v < m; v++) {
+        double x = parts[v].base + (v < extra ? 1.0 : 0.0);
+        sum += fabs(x - (parts[v].base + parts[v].frac));
+    }
+    return sum / (double)n;
+}
+
+/* Ordered distance: f_i(c) = |c/n - P(<= i)| + min_{c' <= c} f_{i-1}(c'), c the class's
+ * records at ranks <= i; the least distance is f_{m-1}(n) / (m - 1). */
+static double least_ordered(const double *cum, uint32_t m, uint64_t n, double *f)
+{
+    for (uint64_t c = 0; c <= n; c++)
+        f[c] = fabs((double)c / (double)n - cum[0]);
+    for (uint32_t i = 1; i < m; i++) {
+        double best = INFINITY;
+        for (uint64_t c = 0; c <= n; c++) {
+            if (f[c] < best)
+                best = f[c];
+            f[c] = best + fabs((double)c / (double)n - cum[i]);
+        }
+    }
+    return f[n] / (double)(m - 1);
+}
+
+/* acc = acc (+) g as a min-plus convolution over sizes 0..n; tmp has n + 1 cells. */
+static void min_plus(double *acc, const double *g, uint64_t n, double *tmp)
+{
+    for (uint64_t s = 0; s <= n; s++) {
+        double best = INFINITY;
+        for (uint64_t a = 0; a <= s; a++)
+            if (acc[a] + g[s - a] < best)
+                best = acc[a] + g[s - a];
+        tmp[s] = best;
+    }
+    memcpy(acc, tmp, (n + 1) * sizeof *acc);
+}
+
+/* Hierarchical distance, the same sum as edra_tcloseness_hierarchical: a node N at level
+ * l < H that holds s of the n records costs |s/n - P(N)|, and g_N(s), the least cost of
+ * N's subtree, is that plus the min-plus convolution of its children's g (a leaf's children
+ * are none: g is its own cost). The least distance is the convolution of the level H-1
+ * nodes at n records, over 2H. share[l] holds P of each node at level l, parent[l] the
+ * code at level l + 1 of each node at level l. Scratch: g and next hold the widest level's
+ * nodes x (n + 1) cells, tmp n + 1. */
+static double least_hierarchical(const double *const *share, const uint32_t *const *parent,
+                                 const uint32_t *width, size_t height, uint64_t n, double *g,
+                                 double *next, double *tmp)
+{
+    size_t row = n + 1;
+    for (uint32_t v = 0; v < width[0]; v++)
+        for (uint64_t s = 0; s <= n; s++)
+            g[v * row + s] = fabs((double)s / (double)n - share[0][v]);
+    for (size_t l = 1; l <= height; l++) {
+        /* At l = H the single accumulator is the whole class: only its size n counts. */
+        uint32_t nodes = l < height ? width[l] : 1;
+        for (uint32_t u = 0; u < nodes; u++) {
+            next[u * row] = 0.0;
+            for (uint64_t s = 1; s <= n; s++)
+                next[u * row + s] = INFINITY;
+        }
+        for (uint32_t v = 0; v < width[l - 1]; v++) {
+            uint32_t u = l < height ? parent[l - 1][v] : 0;
+            min_plus(next + u * row, g + v * row, n, tmp);
+        }
+        if (l == height)
+            return next[n] / (2.0 * (double)height);
+        for (uint32_t u = 0; u < nodes; u++)
+            for (uint64_t s = 0; s <= n; s++)
+                next[u * row + s] += fabs((double)s / (double)n - share[l][u]);
+        double *swap = g;
+        g = next;
+        next = swap;
+    }
+    return INFINITY; /* not reached: height >= 1 */
+}
+
+/* The tree of h below its top level: node shares and parents per level (free_tree frees). */
+typedef struct {
+    size_t height;
+    uint32_t *width;   /* [height] */
+    double **share;    /* [height][width] */
+    uint32_t **parent; /* [height - 1][width]: code at the level above */
+} share_tree;
+
+static void free_tree(share_tree *tr)
+{
+    for (size_t l = 0; tr->share && l < tr->height; l++)
+        free(tr->share[l]);
+    for (size_t l = 0; tr->parent && l + 1 < tr->height; l++)
+        free(tr->parent[l]);
+    free(tr->share);
+    free(tr->parent);
+    free(tr->width);
+}
+
+static int make_tree(share_tree *tr, const double *p, uint32_t m, const edra_hierarchy *h)
+{
+    size_t leaves = edra_hierarchy_leaves(h);
+    memset(tr, 0, sizeof *tr);
+    tr->height = edra_hierarchy_levels(h) - 1;
+    tr->width = calloc(tr->height, sizeof *tr->width);
+    tr->share = calloc(tr->height, sizeof *tr->share);
+    tr->parent = calloc(tr->height, sizeof *tr->parent);
+    if (!tr->width || !tr->share || !tr->parent)
+        return -1;
+    for (size_t l = 0; l < tr->height; l++) {
+        const uint32_t *map = edra_hierarchy_map(h, l), *up = edra_hierarchy_map(h, l + 1);
+        tr->width[l] = edra_hierarchy_width(h, l);
+        tr->share[l] = calloc(tr->width[l], sizeof *tr->share[l]);
+        if (l + 1 < tr->height)
+            tr->parent[l] = calloc(tr->width[l], sizeof *tr->parent[l]);
+        if (!tr->share[l] || (l + 1 < tr->height && !tr->parent[l]))
+            return -1;
+        for (size_t v = 0; v < leaves; v++) {
+            tr->share[l][map[v]] += v < m ? p[v] : 0.0;
+            if (l + 1 < tr->height)
+                tr->parent[l][map[v]] = up[v];
+        }
+    }
+    return 0;
+}
+
+uint64_t edra_tcloseness_min_size(const uint64_t *totals, uint32_t m, edra_tclose_model model,
+                                  double t, const uint32_t *rank, const edra_hierarchy *h,
+                                  uint64_t cap)
+{
+    uint64_t all = 0, n = 1;
+    double *p = NULL, *cells = NULL, work = 0.0;
+    share_part *parts = NULL;
+    share_tree tree = {0};
+    size_t widest = m;
+    for (uint32_t v = 0; v < m; v++)
+        all += totals[v];
+    if (m <= 1 || all == 0 || cap <= 1)
+        return 1;
+    if (model == EDRA_TCLOSE_ORDERED && !rank)
+        model = EDRA_TCLOSE_EQUAL;
+    if (model == EDRA_TCLOSE_HIERARCHICAL && (!h || edra_hierarchy_levels(h) < 2 ||
+                                              edra_hierarchy_leaves(h) < m))
+        model = EDRA_TCLOSE_EQUAL;
+    p = malloc(m * sizeof *p);
+    parts = malloc(m * sizeof *parts);
+    if (!p || !parts)
+        goto done;
+    /* Ordered: p holds the cumulative shares by rank; the others: each value's share. */
+    for (uint32_t v = 0; v < m; v++)
+        p[model == EDRA_TCLOSE_ORDERED ? rank[v] : v] = (double)totals[v] / (double)all;
+    if (model == EDRA_TCLOSE_ORDERED)
+        for (uint32_t i = 1; i < m; i++)
+            p[i] += p[i - 1];
+    if (model == EDRA_TCLOSE_HIERARCHICAL) {
+        if (make_tree(&tree, p, m, h) < 0)
+            goto done;
+        for (size_t l = 0; l < tree.height; l++)
+            if (tree.width[l] > widest)
+                widest = tree.width[l];
+    }
+    for (n = 1; n < cap; n++) {
+        double least;
+        if (model == EDRA_TCLOSE_EQUAL) {
+            least = 0.5 * least_l1(p, m, n, parts);
+            work += (double)m * 20.0;
+        } else {
+            double *grown = realloc(cells, (2 * widest + 1) * (n + 1) * sizeof *cells);
+            if (!grown)
+                break;
+            cells = grown;
+            if (model == EDRA_TCLOSE_ORDERED) {
+                least = least_ordered(p, m, n, cells);
+                work += (double)m * (double)(n + 1);
+            } else {
+                size_t row = n + 1;
+                least = least_hierarchical((const double *const *)tree.share,
+                                           (const uint32_t *const *)tree.parent, tree.width,
+                                           tree.height, n, cells, cells + widest * row,
+                                           cells + 2 * widest * row);
+                for (size_t l = 0; l < tree.height; l++)
+                    work += (double)tree.width[l] * (double)row * (double)row;
+            }
+        }
+        if (!(least > t + MIN_SIZE_MARGIN) || work > MIN_SIZE_WORK)
+            break;
+    }
+done:
+    free_tree(&tree);
+    free(p);
+    free(parts);
+    free(cells);
+    return n;
+}

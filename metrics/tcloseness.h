@@ -27,6 +27,15 @@ double edra_tcloseness_ordered(const edra_sadist *d, size_t cls, const uint32_t 
  * distance = level of the lowest common ancestor / height. */
 double edra_tcloseness_hierarchical(const edra_sadist *d, size_t cls, const edra_hierarchy *h);
 
+/* The least class size, up to cap, that can be within t of the distribution totals[0..m)
+ * under model (rank: the ordered model's order, NULL = equal; h: the hierarchical model's,
+ * NULL = equal): a class of fewer records breaks t-closeness whatever its values. Found by
+ * the exact least EMD over a class's integer counts (dynamic programming over sizes 1, 2,
+ * ...); a sizeable search stops early with a smaller, still valid, size. */
+uint64_t edra_tcloseness_min_size(const uint64_t *totals, uint32_t m, edra_tclose_model model,
+                                  double t, const uint32_t *rank, const edra_hierarchy *h,
+                                  uint64_t cap);
+
 /* Name for reports: "equal", "ordered", "hierarchical". */
 const char *edra_tclose_model_name(edra_tclose_model m);
 

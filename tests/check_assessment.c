@@ -130,6 +130,31 @@ START_TEST(test_assessment_assess__ldiversity_targets)
 }
 END_TEST
 
+START_TEST(test_assessment_min_class_size__each_target)
+{
+    /* q = (4/8, 1/8, 3/8). Equal distance of the best class of n records: n = 1 (flu)
+     * (1/2 + 1/8 + 3/8) / 2 = 1/2; n = 2 (flu, cancer) (0 + 1/8 + 1/8) / 2 = 1/8; n = 3
+     * (2, 0, 1) (1/6 + 1/8 + 1/24) / 2 = 1/6; n = 4 (2, 0, 2) 1/8; n = 5 (2, 1, 2)
+     * (1/10 + 3/40 + 1/40) / 2 = 1/10. */
+    edra_targets t = EDRA_TARGETS_INIT;
+    t.n_tclose = 1;
+    t.tclose[0] = (edra_tclose_target){0, EDRA_TCLOSE_EQUAL, 0.1};
+    ck_assert_uint_eq(edra_assess_min_class_size(&t, &fx.md), 5);
+    t.tclose[0].t = 0.2;
+    ck_assert_uint_eq(edra_assess_min_class_size(&t, &fx.md), 2);
+    t.tclose[0].t = 0.6;
+    ck_assert_uint_eq(edra_assess_min_class_size(&t, &fx.md), 1);
+    /* k 2; entropy l 2.5 needs 3 values, so 3 records; a prosecutor threshold of 0.3, 4. */
+    t.k = 2;
+    ck_assert_uint_eq(edra_assess_min_class_size(&t, &fx.md), 2);
+    t.n_ldiv = 1;
+    t.ldiv[0] = (edra_ldiv_target){0, EDRA_LDIV_ENTROPY, 2.5, 0};
+    ck_assert_uint_eq(edra_assess_min_class_size(&t, &fx.md), 3);
+    t.prosecutor_risk = 0.3;
+    ck_assert_uint_eq(edra_assess_min_class_size(&t, &fx.md), 4);
+}
+END_TEST
+
 START_TEST(test_assessment_violations__prosecutor_threshold_is_class_level)
 {
     /* A highest prosecutor risk of 0.3 means classes below ceil(1/0.3) = 4 violate:
@@ -200,6 +225,7 @@ int main(void)
     tcase_add_test(tc, test_assessment_assess__as_they_stand);
     tcase_add_test(tc, test_assessment_assess__ldiversity_targets);
     tcase_add_test(tc, test_assessment_violations__prosecutor_threshold_is_class_level);
+    tcase_add_test(tc, test_assessment_min_class_size__each_target);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -504,6 +504,10 @@ START_TEST(test_lattice_search__matches_brute_force)
                 t.n_tclose = 1;
                 t.tclose[0] = (edra_tclose_target){0, EDRA_TCLOSE_EQUAL, 0.4};
                 compare_one(&rt, &t, (edra_loss_metric)m, "t-closeness");
+                /* a t that rules out small classes by their size alone (the search counts
+                 * them among the records that only grow down the lattice) */
+                t.tclose[0].t = 0.12;
+                compare_one(&rt, &t, (edra_loss_metric)m, "t-closeness 0.12");
             }
         random_table_free(&rt);
     }

@@ -317,6 +317,143 @@ START_TEST(test_tcloseness_hierarchical__large_domain)
 }
 END_TEST
 
+/* ---- edra_tcloseness_min_size ---- */
+
+START_TEST(test_tcloseness_min_size__equal_hand_computed)
+{
+    /* p = (1/2, 1/2): one record is at 1/2 (|1 - 1/2| + |0 - 1/2|, halved), two at 0. */
+    static const uint64_t totals[2] = {1, 1};
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 2, EDRA_TCLOSE_EQUAL, 0.4, NULL, NULL, 100), 2);
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 2, EDRA_TCLOSE_EQUAL, 0.5, NULL, NULL, 100), 1);
+    /* One value, no records, or a cap of 1: no size is ruled out. */
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 1, EDRA_TCLOSE_EQUAL, 0.0, NULL, NULL, 100), 1);
+    static const uint64_t none[2] = {0, 0};
+    ck_assert_uint_eq(edra_tcloseness_min_size(none, 2, EDRA_TCLOSE_EQUAL, 0.0, NULL, NULL, 100), 1);
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 2, EDRA_TCLOSE_EQUAL, 0.0, NULL, NULL, 1), 1);
+}
+END_TEST
+
+START_TEST(test_tcloseness_min_size__ordered_hand_computed)
+{
+    /* Four values, one record each: P(<= i) = 1/4, 1/2, 3/4. One record at rank 1 gives
+     * cumulative shares 0, 1, 1: (1/4 + 1/2 + 1/4) / 3 = 1/3, the least (rank 0: 3/2 / 3).
+     * Two records at ranks 1 and 2: 0, 1/2, 1: (1/4 + 0 + 1/4) / 3 = 1/6. Three: 1/3, 1/3 or
+     * 2/3, 2/3 against 1/4, 1/2, 3/4: (1/12 + 1/6 + 1/12) / 3 = 1/9. Four: 0. */
+    static const uint64_t totals[4] = {1, 1, 1, 1};
+    static const uint32_t rank[4] = {0, 1, 2, 3};
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 4, EDRA_TCLOSE_ORDERED, 0.34, rank, NULL, 100), 1);
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 4, EDRA_TCLOSE_ORDERED, 0.2, rank, NULL, 100), 2);
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 4, EDRA_TCLOSE_ORDERED, 0.12, rank, NULL, 100), 3);
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 4, EDRA_TCLOSE_ORDERED, 0.1, rank, NULL, 100), 4);
+    /* Stopped by the cap: sizes below it are still ruled out. */
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 4, EDRA_TCLOSE_ORDERED, 0.1, rank, NULL, 3), 3);
+}
+END_TEST
+
+START_TEST(test_tcloseness_min_size__hierarchical_hand_computed)
+{
+    /* Leaves a, b under g1 and c, d under g2, height 2, one record each. One record (a):
+     * A_0 = 3/4 + 3 * 1/4 = 3/2, A_1 = 1/2 + 1/2 = 1: (3/2 + 1) / 4 = 0.625. Two records
+     * in different groups: A_0 = 4 * 1/4 = 1, A_1 = 0: 0.25. Three (a, b, c): A_0 =
+     * 3 * 1/12 + 1/4 = 1/2, A_1 = 1/6 + 1/6 = 1/3: 5/24 = 0.2083. Four: 0. */
+    static const char *cells[] = {"a", "g1", "*", "b", "g1", "*", "c", "g2", "*", "d", "g2", "*"};
+    static const uint64_t totals[4] = {1, 1, 1, 1};
+    edra_hierarchy *h = NULL;
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, 4, 3, "h", NULL), 0);
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 4, EDRA_TCLOSE_HIERARCHICAL, 0.7, NULL, h, 100), 1);
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 4, EDRA_TCLOSE_HIERARCHICAL, 0.3, NULL, h, 100), 2);
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 4, EDRA_TCLOSE_HIERARCHICAL, 0.22, NULL, h, 100), 3);
+    ck_assert_uint_eq(edra_tcloseness_min_size(totals, 4, EDRA_TCLOSE_HIERARCHICAL, 0.2, NULL, h, 100), 4);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+/* Every class of n records over m values (compositions in lexicographic order) as a dense
+ * table; returns the number of classes. */
+static size_t compositions(uint64_t *dense, uint32_t m, uint64_t n)
+{
+    uint64_t x[16] = {0};
+    size_t count = 0;
+    x[m - 1] = n;
+    for (;;) {
+        for (uint32_t v = 0; v < m; v++)
+            dense[count * m + v] = x[v];
+        count++;
+        /* Next composition: move one unit from the last nonzero part (not the first) left. */
+        uint32_t j = m - 1;
+        while (j > 0 && x[j] == 0)
+            j--;
+        if (j == 0)
+            return count;
+        uint64_t tail = x[j];
+        x[j] = 0;
+        x[j - 1]++;
+        x[m - 1] = tail - 1;
+    }
+}
+
+/* The least distance of every n-record class, each computed by the class check itself. */
+static double brute_least(const uint64_t *totals, uint32_t m, uint64_t n, edra_tclose_model model,
+                          const uint32_t *rank, const edra_hierarchy *h)
+{
+    size_t cap = 1;
+    for (uint64_t i = 1; i <= n; i++)
+        cap = cap * (m - 1 + i) / i; /* C(n + m - 1, n), exact at each step */
+    uint64_t *dense = malloc(cap * m * sizeof *dense);
+    ck_assert_ptr_nonnull(dense);
+    size_t classes = compositions(dense, m, n);
+    ck_assert_uint_eq(classes, cap);
+    edra_sadist d = dense_dist(dense, classes, m);
+    set_totals(&d, totals);
+    double least = INFINITY;
+    for (size_t c = 0; c < classes; c++) {
+        double dist = model == EDRA_TCLOSE_EQUAL     ? edra_tcloseness_equal(&d, c)
+                      : model == EDRA_TCLOSE_ORDERED ? edra_tcloseness_ordered(&d, c, rank)
+                                                     : edra_tcloseness_hierarchical(&d, c, h);
+        if (dist < least)
+            least = dist;
+    }
+    dist_free(&d);
+    free(dense);
+    return least;
+}
+
+/* Against every class of up to 5 records: for t at each size's least distance, the answer is
+ * the first size whose least distance is within it. */
+static void check_against_brute(const uint64_t *totals, uint32_t m, edra_tclose_model model,
+                                const uint32_t *rank, const edra_hierarchy *h)
+{
+    double least[6];
+    for (uint64_t n = 1; n <= 5; n++)
+        least[n] = brute_least(totals, m, n, model, rank, h);
+    for (uint64_t k = 1; k <= 5; k++) {
+        uint64_t expect = 1;
+        while (!(least[expect] <= least[k] + 1e-9))
+            expect++;
+        ck_assert_uint_eq(edra_tcloseness_min_size(totals, m, model, least[k], rank, h, 100), expect);
+        /* Just below the least distance of every size up to k: none of them is t-close. */
+        double below = INFINITY;
+        for (uint64_t n = 1; n <= k; n++)
+            below = fmin(below, least[n]);
+        ck_assert_uint_gt(edra_tcloseness_min_size(totals, m, model, below - 1e-6, rank, h, 100), k);
+    }
+}
+
+START_TEST(test_tcloseness_min_size__matches_every_class_of_the_paper)
+{
+    /* The paper's nine salaries (ordered, 3K..11K with 3K, 5K, 9K twice: 12 records) and
+     * its disease counts over the Figure 1 hierarchy. */
+    static const uint64_t salaries[9] = {2, 1, 2, 1, 1, 1, 2, 1, 1};
+    static const uint32_t rank[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    static const uint64_t diseases[10] = {1, 2, 2, 0, 0, 1, 1, 2, 0, 0};
+    check_against_brute(salaries, 9, EDRA_TCLOSE_EQUAL, NULL, NULL);
+    check_against_brute(salaries, 9, EDRA_TCLOSE_ORDERED, rank, NULL);
+    edra_hierarchy *h = disease_hierarchy();
+    check_against_brute(diseases, 10, EDRA_TCLOSE_HIERARCHICAL, NULL, h);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
 START_TEST(test_tcloseness_model_name__each_model)
 {
     ck_assert_str_eq(edra_tclose_model_name(EDRA_TCLOSE_EQUAL), "equal");
@@ -347,6 +484,10 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("model_name");
     tcase_add_test(tc, test_tcloseness_model_name__each_model);
+    tcase_add_test(tc, test_tcloseness_min_size__equal_hand_computed);
+    tcase_add_test(tc, test_tcloseness_min_size__ordered_hand_computed);
+    tcase_add_test(tc, test_tcloseness_min_size__hierarchical_hand_computed);
+    tcase_add_test(tc, test_tcloseness_min_size__matches_every_class_of_the_paper);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
