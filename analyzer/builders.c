@@ -1,7 +1,8 @@
 /* Hierarchy builders (ARX's masking, interval, date and order builders, Prasser et al.,
- * "ARX - A Comprehensive Tool for Anonymizing Biomedical Data", AMIA 2014): each turns the
- * column's distinct values into ARX's cell layout and lets metrics/hierarchy.c check the
- * tree. ISO 8601 weeks per the standard's Thursday rule; dates via strptime, hence
+ * "ARX - A Comprehensive Tool for Anonymizing Biomedical Data", AMIA 2014): each sorts the
+ * column's distinct values (numbers, days and positions by an LSD radix sort of their keys)
+ * and numbers each level's labels itself, so metrics/hierarchy.c takes the code maps over
+ * and checks the tree without hashing the leaves. ISO 8601 weeks per the standard's Thursday rule; dates via strptime, hence
  * _XOPEN_SOURCE 700 in this file only. */
 #define _XOPEN_SOURCE 700
 #include "builders.h"
@@ -14,11 +15,12 @@
 #include <string.h>
 #include <time.h>
 
-/* The cells under construction, row-major. Level 0 points at the caller's values (they
- * outlive the table, and edra_hierarchy_new copies them once); a label equal to the one
- * above it (the previous row's at that level) is that same string again, so the labels
- * of sorted input, which repeat row after row, are kept once each. Labels live in blocks
- * that never move, so a cell is a plain pointer that goes to edra_hierarchy_new as is. */
+/* The hierarchy under construction, straight into the tables edra_hierarchy_new_coded
+ * takes over: rows are the sorted values (order[row] indexes the caller's array, whose
+ * strings outlive the table), and each level above 0 numbers its labels by first
+ * appearance. Sorted rows repeat the previous row's label in long runs, so a label is
+ * compared with the previous row's first and hashed only when it changes. Labels live in
+ * blocks that never move. */
 typedef struct label_block {
     struct label_block *next;
     size_t used, cap;
@@ -26,8 +28,17 @@ typedef struct label_block {
 } label_block;
 
 typedef struct {
+    uint32_t *map;          /* [n_rows] row -> code */
+    const char **labels;    /* [cap] */
+    uint32_t width, cap;
+    uint32_t *slots;        /* code + 1 of a label, 0 = free; 2 * cap of them */
+} level_acc;
+
+typedef struct {
     size_t n_rows, n_levels;
-    const char **cells;
+    const char *const *values;
+    uint32_t *order;        /* [n_rows] row -> index into values */
+    level_acc *levels;      /* [n_levels]; level 0 (the values) unused */
     label_block *labels;
 } table;
 
@@ -39,20 +50,35 @@ static int oom(edra_error *err, const edra_spec_attr *a)
                           a->name);
 }
 
-static int table_init(table *t, size_t n_rows, size_t n_levels)
+/* Sizes the level tables for the rows in t->order. */
+static int table_init(table *t, size_t n_levels)
 {
-    /* The sizes below must not wrap, however many values there are. */
-    if (n_rows > SIZE_MAX / sizeof *t->cells / n_levels)
-        return -1;
-    t->n_rows = n_rows;
     t->n_levels = n_levels;
-    t->cells = malloc(n_rows * n_levels * sizeof *t->cells);
-    return t->cells ? 0 : -1;
+    t->levels = calloc(n_levels, sizeof *t->levels);
+    if (!t->levels)
+        return -1;
+    for (size_t l = 1; l < n_levels; l++) {
+        level_acc *lv = &t->levels[l];
+        lv->cap = 16;
+        lv->map = malloc(t->n_rows * sizeof *lv->map);
+        lv->labels = malloc(lv->cap * sizeof *lv->labels);
+        lv->slots = calloc(2 * lv->cap, sizeof *lv->slots);
+        if (!lv->map || !lv->labels || !lv->slots)
+            return -1;
+    }
+    return 0;
 }
 
 static void table_free(table *t)
 {
-    free(t->cells);
+    free(t->order);
+    if (t->levels)
+        for (size_t l = 1; l < t->n_levels; l++) {
+            free(t->levels[l].map);
+            free(t->levels[l].labels);
+            free(t->levels[l].slots);
+        }
+    free(t->levels);
     while (t->labels) {
         label_block *next = t->labels->next;
         free(t->labels);
@@ -60,53 +86,245 @@ static void table_free(table *t)
     }
 }
 
-/* The leaf of row: value itself, borrowed. */
-static void table_leaf(table *t, size_t row, const char *value)
+/* The value of row, borrowed. */
+static const char *table_value(const table *t, size_t row)
 {
-    t->cells[row * t->n_levels] = value;
+    return t->values[t->order[row]];
 }
 
-/* The cell of row at level (> 0): the row above's when equal, else a copy of s. */
-static int table_put(table *t, size_t row, size_t level, const char *s)
+/* FNV-1a, as metrics/hierarchy.c. */
+static uint64_t hash_label(const char *s)
 {
-    const char **cell = &t->cells[row * t->n_levels + level];
-    const char *above = row > 0 ? t->cells[(row - 1) * t->n_levels + level] : NULL;
-    if (above && strcmp(above, s) == 0) {
-        *cell = above;
-        return 0;
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
     }
+    return h;
+}
+
+/* The slot of s in lv: its code's or the free one it would take. */
+static size_t find_slot(const level_acc *lv, const char *s)
+{
+    size_t mask = 2 * (size_t)lv->cap - 1, i = (size_t)hash_label(s) & mask;
+    while (lv->slots[i] && strcmp(lv->labels[lv->slots[i] - 1], s) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static const char *copy_label(table *t, const char *s)
+{
     size_t n = strlen(s) + 1;
     label_block *b = t->labels;
     if (!b || b->cap - b->used < n) {
         size_t cap = n > LABEL_BLOCK ? n : LABEL_BLOCK;
         b = malloc(sizeof *b + cap);
         if (!b)
-            return -1;
+            return NULL;
         b->next = t->labels;
         b->used = 0;
         b->cap = cap;
         t->labels = b;
     }
-    memcpy(b->text + b->used, s, n);
-    *cell = b->text + b->used;
+    char *copy = b->text + b->used;
+    memcpy(copy, s, n);
     b->used += n;
+    return copy;
+}
+
+/* Doubles the labels and rehashes them. */
+static int level_grow(level_acc *lv)
+{
+    uint32_t cap = 2 * lv->cap;
+    const char **labels = realloc(lv->labels, cap * sizeof *labels);
+    if (!labels)
+        return -1;
+    lv->labels = labels;
+    free(lv->slots);
+    lv->slots = calloc(2 * (size_t)cap, sizeof *lv->slots);
+    if (!lv->slots)
+        return -1;
+    lv->cap = cap;
+    for (uint32_t c = 0; c < lv->width; c++)
+        lv->slots[find_slot(lv, lv->labels[c])] = c + 1;
     return 0;
 }
 
-/* Row's cells at levels first..last are the row above's. */
+/* The label of row at level (> 0) is s. */
+static int table_put(table *t, size_t row, size_t level, const char *s)
+{
+    level_acc *lv = &t->levels[level];
+    if (row > 0 && strcmp(lv->labels[lv->map[row - 1]], s) == 0) {
+        lv->map[row] = lv->map[row - 1];
+        return 0;
+    }
+    size_t slot = find_slot(lv, s);
+    if (!lv->slots[slot]) {
+        if (lv->width == lv->cap) {
+            if (lv->cap > UINT32_MAX / 4 || level_grow(lv) < 0)
+                return -1;
+            slot = find_slot(lv, s);
+        }
+        const char *copy = copy_label(t, s);
+        if (!copy)
+            return -1;
+        lv->labels[lv->width] = copy;
+        lv->slots[slot] = ++lv->width;
+    }
+    lv->map[row] = lv->slots[slot] - 1;
+    return 0;
+}
+
+/* Row's labels at levels first..last are the row above's. */
 static void table_repeat(table *t, size_t row, size_t first, size_t last)
 {
     for (size_t l = first; l <= last; l++)
-        t->cells[row * t->n_levels + l] = t->cells[(row - 1) * t->n_levels + l];
+        t->levels[l].map[row] = t->levels[l].map[row - 1];
 }
 
-/* Hands the finished cells to edra_hierarchy_new, which copies them. */
-static int table_build(edra_hierarchy **out, const table *t, const edra_spec_attr *a,
-                       edra_error *err)
+/* Hands the finished tables to edra_hierarchy_new_coded, which takes over the maps;
+ * leaf_of[i] is the row of values[i] (n_values of them). */
+static int table_build(edra_hierarchy **out, table *t, size_t n_values, const uint32_t *leaf_of,
+                       const edra_spec_attr *a, edra_error *err)
 {
+    size_t n_upper = t->n_levels - 1;
+    uint32_t **maps = malloc((n_upper ? n_upper : 1) * sizeof *maps);
+    uint32_t *widths = malloc((n_upper ? n_upper : 1) * sizeof *widths);
+    const char *const **labels = malloc((n_upper ? n_upper : 1) * sizeof *labels);
     char origin[160];
+    int rc;
+    if (!maps || !widths || !labels) {
+        free(maps);
+        free(widths);
+        free(labels);
+        return oom(err, a);
+    }
+    for (size_t l = 1; l < t->n_levels; l++) {
+        maps[l - 1] = t->levels[l].map;
+        t->levels[l].map = NULL;
+        widths[l - 1] = t->levels[l].width;
+        labels[l - 1] = t->levels[l].labels;
+    }
+    edra_hierarchy_coded in = {t->n_rows, t->n_levels, t->values, n_values, leaf_of, maps,
+                               widths, (const char *const *const *)labels};
     snprintf(origin, sizeof origin, "builder for %.100s", a->name);
-    return edra_hierarchy_new(out, t->cells, t->n_rows, t->n_levels, origin, err);
+    rc = edra_hierarchy_new_coded(out, &in, origin, err);
+    free(maps);
+    free(widths);
+    free(labels);
+    return rc;
+}
+
+/* ---- sorting ---- */
+
+/* Rows equal in sort order would be one leaf twice: the values must be distinct. Sorted
+ * equal values are adjacent, and have equal keys when sorted by keys (NULL: by text);
+ * the message is the one of a duplicate hierarchy row. */
+static int check_distinct(const table *t, const uint64_t *keys, const edra_spec_attr *a,
+                          edra_error *err)
+{
+    for (size_t r = 1; r < t->n_rows; r++)
+        if ((!keys || keys[r] == keys[r - 1]) &&
+            strcmp(table_value(t, r), table_value(t, r - 1)) == 0)
+            return edra_error_set(err, EDRA_EDATA,
+                                  "builder for %.100s:%zu: value at level 0 repeats row %zu",
+                                  a->name, r + 1, r);
+    return 0;
+}
+
+static int cmp_str_ptr(const void *x, const void *y)
+{
+    return strcmp(**(const char *const *const *)x, **(const char *const *const *)y);
+}
+
+/* order[from..to) sorted by the text of the values, by pointers into values (whose
+ * offsets are the indexes). */
+static int sort_by_text(table *t, size_t from, size_t to)
+{
+    size_t n = to - from;
+    const char *const **p = malloc((n ? n : 1) * sizeof *p);
+    if (!p)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        p[i] = &t->values[t->order[from + i]];
+    qsort(p, n, sizeof *p, cmp_str_ptr);
+    for (size_t i = 0; i < n; i++)
+        t->order[from + i] = (uint32_t)(p[i] - t->values);
+    free(p);
+    return 0;
+}
+
+/* A double as an unsigned integer of the same order (-0 as 0; no NaN here). */
+static uint64_t order_bits(double x)
+{
+    uint64_t u;
+    if (x == 0)
+        x = 0;
+    memcpy(&u, &x, sizeof u);
+    return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static double from_order_bits(uint64_t u)
+{
+    double x;
+    u = u >> 63 ? u & ~(UINT64_C(1) << 63) : ~u;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* Sorts the rows by keys (the order bits of each row's number), ties by text: an LSD
+ * radix sort, stable, bytes that all keys share skipped; then each run of equal keys
+ * ("1" and "1.0") by text. keys and t->order are permuted together. */
+static int sort_by_key(table *t, uint64_t *keys)
+{
+    size_t n = t->n_rows;
+    uint64_t *keys2 = malloc((n ? n : 1) * sizeof *keys2);
+    uint32_t *order2 = malloc((n ? n : 1) * sizeof *order2);
+    size_t (*count)[256] = calloc(8, sizeof *count);
+    int rc = 0;
+    if (n < 2)
+        goto done;
+    if (!keys2 || !order2 || !count) {
+        rc = -1;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++)
+            count[b][(keys[i] >> (8 * b)) & 0xff]++;
+    for (int b = 0; b < 8; b++) {
+        size_t sum = 0;
+        if (count[b][(keys[0] >> (8 * b)) & 0xff] == n)
+            continue;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[b][d];
+            count[b][d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t to = count[b][(keys[i] >> (8 * b)) & 0xff]++;
+            keys2[to] = keys[i];
+            order2[to] = t->order[i];
+        }
+        memcpy(keys, keys2, n * sizeof *keys);
+        memcpy(t->order, order2, n * sizeof *order2);
+    }
+    free(keys2);
+    free(order2);
+    keys2 = NULL;
+    order2 = NULL;
+    for (size_t from = 0, to; from < n; from = to) {
+        for (to = from + 1; to < n && keys[to] == keys[from];)
+            to++;
+        if (to - from > 1 && sort_by_text(t, from, to) < 0) {
+            rc = -1;
+            goto done;
+        }
+    }
+done:
+    free(keys2);
+    free(order2);
+    free(count);
+    return rc;
 }
 
 /* ---- mask ---- */
@@ -130,21 +348,18 @@ static size_t utf8_offset(const char *s, size_t chars)
     return i;
 }
 
-static int cmp_str_ptr(const void *x, const void *y)
+static int build_mask(table *t, const edra_spec_attr *a, edra_error *err)
 {
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static int build_mask(table *t, const edra_spec_attr *a, const char **vals, size_t n,
-                      edra_error *err)
-{
-    size_t mask = (size_t)a->hierarchy.mask_chars, first_len = 0, max_len = 0;
+    size_t mask = (size_t)a->hierarchy.mask_chars, first_len = 0, max_len = 0, n = t->n_rows;
     int same_len = 1, covered;
     char *label = NULL;
     int rc = 0;
-    qsort(vals, n, sizeof *vals, cmp_str_ptr);
+    if (sort_by_text(t, 0, n) < 0)
+        return oom(err, a);
+    if ((rc = check_distinct(t, NULL, a, err)) < 0)
+        return rc;
     for (size_t r = 0; r < n; r++) {
-        size_t len = utf8_chars(vals[r]);
+        size_t len = utf8_chars(table_value(t, r));
         if (r == 0)
             first_len = len;
         same_len &= len == first_len;
@@ -157,13 +372,12 @@ static int build_mask(table *t, const edra_spec_attr *a, const char **vals, size
     /* No "*" level when level N masks every value whole into one string already; values
      * of several lengths stay apart ("***" vs "*****") and need it. */
     covered = same_len && first_len <= mask;
-    if (table_init(t, n, 1 + mask + !covered) < 0)
+    if (table_init(t, 1 + mask + !covered) < 0)
         return oom(err, a);
     for (size_t r = 0; r < n; r++) {
-        const char *v = vals[r];
+        const char *v = table_value(t, r);
         size_t len = utf8_chars(v), bytes = strlen(v);
         label = malloc(bytes + mask + 1);
-        table_leaf(t, r, v);
         if (!label) {
             rc = oom(err, a);
             goto done;
@@ -201,22 +415,6 @@ done:
 
 /* ---- intervals ---- */
 
-/* A value with its sort key (number, day number or position in the order); dates keep
- * their parsed fields so they are read once. */
-typedef struct {
-    const char *text;
-    double key;
-    int y, m, d;
-} keyed;
-
-static int cmp_keyed(const void *x, const void *y)
-{
-    const keyed *p = x, *q = y;
-    if (p->key != q->key)
-        return p->key < q->key ? -1 : 1;
-    return strcmp(p->text, q->text);
-}
-
 /* A whole-string finite number, as strtod reads it; no surrounding blanks. */
 static int parse_number(const char *s, double *x)
 {
@@ -233,35 +431,35 @@ static void format_number(char *buf, size_t cap, double x)
     snprintf(buf, cap, "%.15g", x == 0 ? 0.0 : x);
 }
 
-static int build_intervals(table *t, const edra_spec_attr *a, const char **vals, size_t n,
-                           edra_error *err)
+static int build_intervals(table *t, const edra_spec_attr *a, edra_error *err)
 {
     const edra_spec_hierarchy *h = &a->hierarchy;
     double origin = h->has_bottom ? h->bottom : 0;
-    size_t n_levels = 1 + h->n_widths + 1;
-    keyed *items = malloc(n * sizeof *items);
+    size_t n_levels = 1 + h->n_widths + 1, n = t->n_rows;
+    uint64_t *keys = malloc(n * sizeof *keys);
     int rc = 0, prev_coded = 0;
     double prev_band1 = 0;
-    if (!items)
+    if (!keys)
         return oom(err, a);
     for (size_t r = 0; r < n; r++) {
-        items[r].text = vals[r];
-        if (parse_number(vals[r], &items[r].key) < 0) {
+        double x;
+        if (parse_number(table_value(t, r), &x) < 0) {
             rc = edra_error_set(err, EDRA_EDATA, "attribute '%s': a value is not a number", a->name);
             goto done;
         }
+        keys[r] = order_bits(x);
     }
-    qsort(items, n, sizeof *items, cmp_keyed);
-    if (table_init(t, n, n_levels) < 0) {
+    if (sort_by_key(t, keys) < 0 || table_init(t, n_levels) < 0) {
         rc = oom(err, a);
         goto done;
     }
+    if ((rc = check_distinct(t, keys, a, err)) < 0)
+        goto done;
     for (size_t r = 0; r < n; r++) {
-        double x = items[r].key, band1 = 0;
+        double x = from_order_bits(keys[r]), band1 = 0;
         char label[128], lo[48], hi[48];
         /* -1 below the bottom, 1 at or above the top, 0 in a band. */
         int coded = h->has_bottom && x < h->bottom ? -1 : h->has_top && x >= h->top ? 1 : 0;
-        table_leaf(t, r, items[r].text);
         if (table_put(t, r, n_levels - 1, "*") < 0) {
             rc = oom(err, a);
             goto done;
@@ -304,7 +502,7 @@ static int build_intervals(table *t, const edra_spec_attr *a, const char **vals,
         }
     }
 done:
-    free(items);
+    free(keys);
     return rc;
 }
 
@@ -324,6 +522,20 @@ static long long days_from_civil(long long y, int m, int d)
     long long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
     long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
+}
+
+/* The date of a day number since 1970-01-01 (Hinnant's civil_from_days). */
+static void civil_from_days(long long days, int *y, int *m, int *d)
+{
+    days += 719468;
+    long long era = floor_div(days, 146097);
+    long long doe = days - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 static int days_in_month(int y, int m)
@@ -366,42 +578,44 @@ static void iso_week(long long days, int y, int *week_year, int *week)
     *week = (int)((thursday - days_from_civil(wy, 1, 1)) / 7 + 1);
 }
 
-static int build_date(table *t, const edra_spec_attr *a, const char **vals, size_t n,
-                      edra_error *err)
+static int build_date(table *t, const edra_spec_attr *a, edra_error *err)
 {
     const edra_spec_hierarchy *h = &a->hierarchy;
     const char *format = a->date_format ? a->date_format : "%Y-%m-%d";
-    size_t n_levels = 1 + h->n_date_levels + 1;
+    size_t n_levels = 1 + h->n_date_levels + 1, n = t->n_rows;
     int has_week = 0;
-    keyed *items = malloc(n * sizeof *items);
+    uint64_t *keys = malloc(n * sizeof *keys);
     int rc = 0;
-    if (!items)
+    if (!keys)
         return oom(err, a);
     for (size_t i = 0; i < h->n_date_levels; i++)
         has_week |= h->date_levels[i] == EDRA_DATE_WEEK;
     for (size_t r = 0; r < n; r++) {
-        items[r].text = vals[r];
-        if (parse_date(vals[r], format, &items[r].y, &items[r].m, &items[r].d) < 0) {
+        int y, m, d;
+        if (parse_date(table_value(t, r), format, &y, &m, &d) < 0) {
             rc = edra_error_set(err, EDRA_EDATA, "attribute '%s': a value is not a date in the format '%s'",
                                 a->name, format);
             goto done;
         }
-        /* Day numbers are exact in a double far beyond any strptime year. */
-        items[r].key = (double)days_from_civil(items[r].y, items[r].m, items[r].d);
+        /* Day numbers are exact in a double far beyond any strptime year; the date is
+         * recovered from them below, so each value is parsed once. */
+        keys[r] = order_bits((double)days_from_civil(y, m, d));
     }
-    qsort(items, n, sizeof *items, cmp_keyed);
-    if (table_init(t, n, n_levels) < 0) {
+    if (sort_by_key(t, keys) < 0 || table_init(t, n_levels) < 0) {
         rc = oom(err, a);
         goto done;
     }
+    if ((rc = check_distinct(t, keys, a, err)) < 0)
+        goto done;
     for (size_t r = 0; r < n; r++) {
-        int y = items[r].y, m = items[r].m, week_year, week, coarse_year;
+        long long days = (long long)from_order_bits(keys[r]);
+        int y, m, d, week_year, week, coarse_year;
         char label[64];
-        iso_week((long long)items[r].key, y, &week_year, &week);
+        civil_from_days(days, &y, &m, &d);
+        iso_week(days, y, &week_year, &week);
         /* After a week level every coarser level must contain whole weeks, so it is
          * counted in ISO week-years (2024-12-30 is in 2025-W01, hence in 2025). */
         coarse_year = has_week ? week_year : y;
-        table_leaf(t, r, items[r].text);
         if (table_put(t, r, n_levels - 1, "*") < 0) {
             rc = oom(err, a);
             goto done;
@@ -437,27 +651,32 @@ static int build_date(table *t, const edra_spec_attr *a, const char **vals, size
         }
     }
 done:
-    free(items);
+    free(keys);
     return rc;
 }
 
 /* ---- order ---- */
 
-static int cmp_keyed_text(const void *x, const void *y)
+/* A value of the order with its position. */
+typedef struct {
+    const char *text;
+    size_t pos;
+} ranked;
+
+static int cmp_ranked_text(const void *x, const void *y)
 {
-    return strcmp(((const keyed *)x)->text, ((const keyed *)y)->text);
+    return strcmp(((const ranked *)x)->text, ((const ranked *)y)->text);
 }
 
-static int build_order(table *t, const edra_spec_attr *a, const char **vals, size_t n,
-                       edra_error *err)
+static int build_order(table *t, const edra_spec_attr *a, edra_error *err)
 {
     const edra_spec_hierarchy *h = &a->hierarchy;
-    size_t n_levels = 1 + h->n_groups + 1;
-    keyed *by_text = malloc(h->n_order * sizeof *by_text);
-    keyed *items = malloc(n * sizeof *items);
+    size_t n_levels = 1 + h->n_groups + 1, n = t->n_rows;
+    ranked *by_text = malloc((h->n_order ? h->n_order : 1) * sizeof *by_text);
+    uint64_t *keys = malloc(n * sizeof *keys);
     char *label = NULL;
     int rc = 0;
-    if (!by_text || !items) {
+    if (!by_text || !keys) {
         rc = oom(err, a);
         goto done;
     }
@@ -465,28 +684,27 @@ static int build_order(table *t, const edra_spec_attr *a, const char **vals, siz
      * guarantees its values are distinct). */
     for (size_t i = 0; i < h->n_order; i++) {
         by_text[i].text = h->order[i];
-        by_text[i].key = (double)i;
+        by_text[i].pos = i;
     }
-    qsort(by_text, h->n_order, sizeof *by_text, cmp_keyed_text);
+    qsort(by_text, h->n_order, sizeof *by_text, cmp_ranked_text);
     for (size_t r = 0; r < n; r++) {
-        keyed probe = {vals[r], 0, 0, 0, 0};
-        const keyed *hit = bsearch(&probe, by_text, h->n_order, sizeof *by_text, cmp_keyed_text);
+        ranked probe = {table_value(t, r), 0};
+        const ranked *hit = bsearch(&probe, by_text, h->n_order, sizeof *by_text, cmp_ranked_text);
         if (!hit) {
             rc = edra_error_set(err, EDRA_EDATA, "attribute '%s': a value is not in the hierarchy's order",
                                 a->name);
             goto done;
         }
-        items[r] = probe;
-        items[r].key = hit->key;
+        keys[r] = order_bits((double)hit->pos);
     }
-    qsort(items, n, sizeof *items, cmp_keyed);
-    if (table_init(t, n, n_levels) < 0) {
+    if (sort_by_key(t, keys) < 0 || table_init(t, n_levels) < 0) {
         rc = oom(err, a);
         goto done;
     }
+    if ((rc = check_distinct(t, keys, a, err)) < 0)
+        goto done;
     for (size_t r = 0; r < n; r++) {
-        size_t pos = (size_t)items[r].key;
-        table_leaf(t, r, items[r].text);
+        size_t pos = (size_t)from_order_bits(keys[r]);
         if (table_put(t, r, n_levels - 1, "*") < 0) {
             rc = oom(err, a);
             goto done;
@@ -516,18 +734,19 @@ static int build_order(table *t, const edra_spec_attr *a, const char **vals, siz
     }
 done:
     free(label);
-    free(items);
+    free(keys);
     free(by_text);
     return rc;
 }
 
 /* ---- public ---- */
 
-int edra_builder_build(edra_hierarchy **out, const edra_spec_attr *attr, const char *const *values,
-                       size_t n_values, edra_error *err)
+int edra_builder_build_mapped(edra_hierarchy **out, const edra_spec_attr *attr,
+                              const char *const *values, size_t n_values, uint32_t *leaf_of,
+                              edra_error *err)
 {
-    table t = {0, 0, NULL, NULL};
-    const char **vals = NULL;
+    table t = {0, 0, values, NULL, NULL, NULL};
+    uint32_t *own_leaf_of = NULL;
     size_t n = 0;
     int rc = 0;
     *out = NULL;
@@ -535,37 +754,62 @@ int edra_builder_build(edra_hierarchy **out, const edra_spec_attr *attr, const c
         attr->hierarchy.kind != EDRA_HIER_DATE && attr->hierarchy.kind != EDRA_HIER_ORDER)
         return edra_error_set(err, EDRA_EINTERNAL, "attribute '%s': hierarchy kind %d has no builder",
                               attr->name, (int)attr->hierarchy.kind);
-    vals = malloc((n_values ? n_values : 1) * sizeof *vals);
-    if (!vals)
+    for (size_t i = 0; i < n_values; i++)
+        n += values[i][0] != '\0';
+    if (n == 0)
+        return edra_error_set(err, EDRA_EDATA, "attribute '%s': no values to build its hierarchy from",
+                              attr->name);
+    /* Rows are numbered in 32 bits, as the hierarchy's leaves are. */
+    if (n >= UINT32_MAX / 2)
+        return edra_error_set(err, EDRA_EDATA, "builder for %.100s: hierarchy has too many rows (%zu)",
+                              attr->name, n);
+    t.n_rows = n;
+    t.order = malloc(n * sizeof *t.order);
+    if (!t.order)
         return oom(err, attr);
+    n = 0;
     for (size_t i = 0; i < n_values; i++)
         if (values[i][0])
-            vals[n++] = values[i];
-    if (n == 0) {
-        rc = edra_error_set(err, EDRA_EDATA, "attribute '%s': no values to build its hierarchy from",
-                            attr->name);
-        goto done;
-    }
+            t.order[n++] = (uint32_t)i;
     switch (attr->hierarchy.kind) {
     case EDRA_HIER_MASK:
-        rc = build_mask(&t, attr, vals, n, err);
+        rc = build_mask(&t, attr, err);
         break;
     case EDRA_HIER_INTERVALS:
-        rc = build_intervals(&t, attr, vals, n, err);
+        rc = build_intervals(&t, attr, err);
         break;
     case EDRA_HIER_DATE:
-        rc = build_date(&t, attr, vals, n, err);
+        rc = build_date(&t, attr, err);
         break;
     default:
-        rc = build_order(&t, attr, vals, n, err);
+        rc = build_order(&t, attr, err);
         break;
     }
-    if (rc == 0)
-        rc = table_build(out, &t, attr, err);
+    if (rc < 0)
+        goto done;
+    /* The rows' order becomes the values' leaves, and goes before the hierarchy's tables
+     * are made. */
+    if (!leaf_of && !(leaf_of = own_leaf_of = malloc(n_values * sizeof *leaf_of))) {
+        rc = oom(err, attr);
+        goto done;
+    }
+    for (size_t i = 0; i < n_values; i++)
+        leaf_of[i] = UINT32_MAX;
+    for (size_t r = 0; r < t.n_rows; r++)
+        leaf_of[t.order[r]] = (uint32_t)r;
+    free(t.order);
+    t.order = NULL;
+    rc = table_build(out, &t, n_values, leaf_of, attr, err);
 done:
     table_free(&t);
-    free(vals);
+    free(own_leaf_of);
     return rc;
+}
+
+int edra_builder_build(edra_hierarchy **out, const edra_spec_attr *attr, const char *const *values,
+                       size_t n_values, edra_error *err)
+{
+    return edra_builder_build_mapped(out, attr, values, n_values, NULL, err);
 }
 
 /* One cell, quoted per RFC 4180 only when it must be. */

@@ -5,6 +5,7 @@
 #define EDRA_BUILDERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../metrics/hierarchy.h"
@@ -25,6 +26,14 @@
  * EDRA_ENOMEM, or EDRA_EINTERNAL for a kind that has no builder. *out is the caller's. */
 int edra_builder_build(edra_hierarchy **out, const edra_spec_attr *attr, const char *const *values,
                        size_t n_values, edra_error *err);
+
+/* As edra_builder_build, for distinct values, and maps them onto the leaves without a
+ * lookup: leaf_of (n_values entries, or NULL) receives leaf_of[i] = the leaf code whose
+ * label is values[i], UINT32_MAX for an empty value (left out). Neither the builder nor
+ * the hierarchy hashes the leaves (edra_hierarchy_find builds its lookup on first use). */
+int edra_builder_build_mapped(edra_hierarchy **out, const edra_spec_attr *attr,
+                              const char *const *values, size_t n_values, uint32_t *leaf_of,
+                              edra_error *err);
 
 /* Writes h in ARX's layout: no header, one row per leaf in leaf-code order, column i = the
  * value at level i, cells separated by delimiter and quoted per RFC 4180 when they hold

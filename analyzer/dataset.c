@@ -664,29 +664,49 @@ done:
 }
 
 /* Builders see the column's distinct values without the missing-value markers, which
- * become leaves of their own afterwards (map_onto_hierarchy). */
-static int build_from_values(edra_hierarchy **out, const edra_dataset *ds, const edra_spec_attr *a,
-                             edra_dict *dict, edra_error *err)
+ * become leaves of their own afterwards (map_onto_hierarchy); *leaf_of gets each
+ * dictionary code's leaf, UINT32_MAX for a marker. The builder leaves out empty values
+ * itself, so the values are copied only to blank out other markers. */
+static int build_from_values(edra_hierarchy **out, uint32_t **leaf_of, const edra_dataset *ds,
+                             const edra_spec_attr *a, edra_dict *dict, edra_error *err)
 {
-    size_t n = edra_dict_size(dict), kept = 0;
+    size_t n = edra_dict_size(dict), markers = 0;
     const char *const *values = edra_dict_values(dict);
-    const char **present = malloc((n ? n : 1) * sizeof *present);
-    if (!present)
+    const char **present = NULL;
+    int rc = 0;
+    *leaf_of = malloc((n ? n : 1) * sizeof **leaf_of);
+    if (!*leaf_of)
         return oom(err);
     for (size_t i = 0; i < n; i++)
-        if (!is_missing(ds->spec, values[i], strlen(values[i])))
-            present[kept++] = values[i];
-    int rc = edra_builder_build(out, a, present, kept, err);
+        markers += values[i][0] && is_missing(ds->spec, values[i], strlen(values[i]));
+    if (markers) {
+        present = malloc(n * sizeof *present);
+        if (!present) {
+            rc = oom(err);
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            present[i] = is_missing(ds->spec, values[i], strlen(values[i])) ? "" : values[i];
+        values = present;
+    }
+    rc = edra_builder_build_mapped(out, a, values, n, *leaf_of, err);
+done:
     free(present);
+    if (rc < 0) {
+        free(*leaf_of);
+        *leaf_of = NULL;
+    }
     return rc;
 }
 
-/* Builds the hierarchy an attribute asks for over the column's distinct values. */
-static int attribute_hierarchy(edra_hierarchy **out, const edra_dataset *ds,
+/* Builds the hierarchy an attribute asks for over the column's distinct values; a builder
+ * also gives each dictionary code's leaf (*leaf_of, else NULL). */
+static int attribute_hierarchy(edra_hierarchy **out, uint32_t **leaf_of, const edra_dataset *ds,
                                const edra_spec_attr *a, edra_dict *dict, int required,
                                edra_error *err)
 {
     *out = NULL;
+    *leaf_of = NULL;
     switch (a->hierarchy.kind) {
     case EDRA_HIER_FILE:
         return edra_hierfile_load(out, a->hierarchy.path, a->hierarchy.delimiter, err);
@@ -695,23 +715,28 @@ static int attribute_hierarchy(edra_hierarchy **out, const edra_dataset *ds,
             return 0;
         return edra_hierarchy_new_flat(out, edra_dict_values(dict), edra_dict_size(dict), err);
     default:
-        return build_from_values(out, ds, a, dict, err);
+        return build_from_values(out, leaf_of, ds, a, dict, err);
     }
 }
 
 /* Maps dictionary codes onto hierarchy leaves; a missing-value marker absent from the
- * hierarchy becomes a leaf of its own, any other absent value is an error. */
+ * hierarchy becomes a leaf of its own, any other absent value is an error. leaf_of (a
+ * builder's, taken over) already holds the leaves of all values but the markers and the
+ * empty value, which are no leaves then: no lookup is needed. */
 static int map_onto_hierarchy(uint32_t **remap_out, edra_dataset *ds, edra_hierarchy *h,
-                              edra_dict *dict, const edra_spec_attr *a, edra_error *err)
+                              edra_dict *dict, const edra_spec_attr *a, uint32_t *leaf_of,
+                              edra_error *err)
 {
     size_t n = edra_dict_size(dict), n_absent = 0;
     uint32_t first_absent = 0;
-    uint32_t *remap = malloc((n ? n : 1) * sizeof *remap);
+    uint32_t *remap = leaf_of ? leaf_of : malloc((n ? n : 1) * sizeof *remap);
     if (!remap)
         return oom(err);
     for (uint32_t code = 0; code < n; code++) {
+        if (leaf_of && leaf_of[code] != UINT32_MAX)
+            continue;
         const char *v = edra_dict_value(dict, code);
-        int64_t leaf = edra_hierarchy_find(h, v);
+        int64_t leaf = leaf_of ? -1 : edra_hierarchy_find(h, v);
         if (leaf < 0 && is_missing(ds->spec, v, strlen(v))) {
             int rc = edra_hierarchy_add_leaf(h, v, &remap[code], err);
             if (rc < 0) {
@@ -892,11 +917,13 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
     if (!ds->qi_codes || !ds->sa_codes || !ds->sa_rank || !ds->qi_hier || !ds->sa_hier || !ds->sa_domain)
         return oom(err);
     for (size_t d = 0; d < ds->n_qi; d++) {
-        uint32_t *remap = NULL;
-        int rc = attribute_hierarchy(&ds->qi_hier[d], ds, ds->qi_attr[d], ds->qi_dict[d], 1, err);
+        uint32_t *remap = NULL, *leaf_of = NULL;
+        int rc = attribute_hierarchy(&ds->qi_hier[d], &leaf_of, ds, ds->qi_attr[d], ds->qi_dict[d],
+                                     1, err);
         if (rc < 0)
             return rc;
-        rc = map_onto_hierarchy(&remap, ds, ds->qi_hier[d], ds->qi_dict[d], ds->qi_attr[d], err);
+        rc = map_onto_hierarchy(&remap, ds, ds->qi_hier[d], ds->qi_dict[d], ds->qi_attr[d],
+                                leaf_of, err);
         if (rc < 0)
             return rc;
         rc = take_column(&ds->qi_codes[d], ds, d, remap, edra_hierarchy_leaves(ds->qi_hier[d]));
@@ -908,12 +935,14 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
         ds->qi_dict[d] = NULL;
     }
     for (size_t s = 0; s < ds->n_sa; s++) {
-        uint32_t *remap = NULL;
-        int rc = attribute_hierarchy(&ds->sa_hier[s], ds, ds->sa_attr[s], ds->sa_dict[s], 0, err);
+        uint32_t *remap = NULL, *leaf_of = NULL;
+        int rc = attribute_hierarchy(&ds->sa_hier[s], &leaf_of, ds, ds->sa_attr[s], ds->sa_dict[s],
+                                     0, err);
         if (rc < 0)
             return rc;
         if (ds->sa_hier[s]) {
-            rc = map_onto_hierarchy(&remap, ds, ds->sa_hier[s], ds->sa_dict[s], ds->sa_attr[s], err);
+            rc = map_onto_hierarchy(&remap, ds, ds->sa_hier[s], ds->sa_dict[s], ds->sa_attr[s],
+                                    leaf_of, err);
             if (rc < 0)
                 return rc;
             ds->sa_domain[s] = (uint32_t)edra_hierarchy_leaves(ds->sa_hier[s]);

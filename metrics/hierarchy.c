@@ -2,7 +2,8 @@
  * each level's strings are interned by an open-addressing hash table into dense codes
  * numbered in order of first appearance by row, so leaf code == row, and a generalization
  * is the lookup table map[level][leaf]. The tree property (rows that agree at a level agree
- * at every level above) is checked between adjacent levels, which implies it for all. */
+ * at every level above) is checked between adjacent levels, which implies it for all.
+ * Builders that number the codes themselves hand the maps over as they are (new_coded). */
 #include "hierarchy.h"
 
 #include <assert.h>
@@ -14,16 +15,26 @@ typedef struct {
     uint32_t *map;          /* [n_leaves] leaf -> code at this level */
     uint32_t *leaf_counts;  /* [width] */
     const char **labels;    /* [width] into the arena */
-    uint32_t *slots;        /* [n_slots] code + 1 of an interned label, 0 = free */
 } level_table;
+
+/* Label storage: blocks that never move, so labels are plain pointers. */
+typedef struct text_block {
+    struct text_block *next;
+    size_t used, cap;
+    char text[];
+} text_block;
 
 struct edra_hierarchy {
     size_t n_levels;
     size_t n_leaves;
-    size_t n_slots;         /* a power of two, at least twice the leaves: load <= 1/2 */
+    /* The level-0 lookup: leaf + 1 per slot, 0 = free; n_slots a power of two, at least
+     * twice the leaves (load <= 1/2). NULL until the first find when the constructor's
+     * caller vouched for distinct leaves, so a builder's hierarchy never hashes them. */
+    uint32_t *slots;
+    size_t n_slots;
     int top_single;         /* the top level is one value; ARX allows several */
     char *origin;
-    char *arena;            /* every distinct label of every level, NUL-terminated */
+    text_block *arena;
     level_table *levels;
 };
 
@@ -38,20 +49,71 @@ static uint64_t hash_label(const char *s)
     return h;
 }
 
-/* The code of s at lv, or the slot where it would go (*slot_out) and -1. */
-static int64_t lookup(const level_table *lv, size_t n_slots, const char *s, size_t *slot_out)
+/* The code of s among labels (slots hold code + 1), or the slot where it would go
+ * (*slot_out) and -1. */
+static int64_t lookup(const char *const *labels, const uint32_t *slots, size_t n_slots,
+                      const char *s, size_t *slot_out)
 {
     size_t mask = n_slots - 1;
     size_t i = (size_t)hash_label(s) & mask;
-    while (lv->slots[i]) {
-        uint32_t code = lv->slots[i] - 1;
-        if (strcmp(lv->labels[code], s) == 0)
+    while (slots[i]) {
+        uint32_t code = slots[i] - 1;
+        if (strcmp(labels[code], s) == 0)
             return code;
         i = (i + 1) & mask;
     }
     if (slot_out)
         *slot_out = i;
     return -1;
+}
+
+static size_t slots_for(size_t n)
+{
+    size_t n_slots = 16;
+    while (n_slots < 2 * n)
+        n_slots *= 2;
+    return n_slots;
+}
+
+/* Fresh slots for the first n labels, which are distinct. NULL when out of memory. */
+static uint32_t *index_labels(const char *const *labels, size_t n, size_t n_slots)
+{
+    uint32_t *slots = calloc(n_slots, sizeof *slots);
+    if (!slots)
+        return NULL;
+    for (size_t c = 0; c < n; c++) {
+        size_t i = (size_t)hash_label(labels[c]) & (n_slots - 1);
+        while (slots[i])
+            i = (i + 1) & (n_slots - 1);
+        slots[i] = (uint32_t)c + 1;
+    }
+    return slots;
+}
+
+/* Starts a block of cap bytes; -1 when out of memory. The constructors reserve one for
+ * all their labels, add_leaf a small one. */
+static int arena_reserve(edra_hierarchy *h, size_t cap)
+{
+    text_block *b = malloc(sizeof *b + cap);
+    if (!b)
+        return -1;
+    b->next = h->arena;
+    b->used = 0;
+    b->cap = cap;
+    h->arena = b;
+    return 0;
+}
+
+/* A copy of s in the reserved block, which must have room. */
+static const char *arena_copy(edra_hierarchy *h, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    text_block *b = h->arena;
+    assert(b && b->cap - b->used >= n);
+    char *copy = b->text + b->used;
+    memcpy(copy, s, n);
+    b->used += n;
+    return copy;
 }
 
 static void release(edra_hierarchy *h)
@@ -61,10 +123,14 @@ static void release(edra_hierarchy *h)
             free(h->levels[l].map);
             free(h->levels[l].leaf_counts);
             free(h->levels[l].labels);
-            free(h->levels[l].slots);
         }
     free(h->levels);
-    free(h->arena);
+    free(h->slots);
+    while (h->arena) {
+        text_block *next = h->arena->next;
+        free(h->arena);
+        h->arena = next;
+    }
     free(h->origin);
 }
 
@@ -81,12 +147,17 @@ static int oom(edra_error *err, const char *origin)
     return edra_error_set(err, EDRA_ENOMEM, "%s: out of memory", origin);
 }
 
-/* Rows that agree at level l must agree at l+1; first_row and parent are scratch of
- * n_leaves entries. */
-static int check_tree(const edra_hierarchy *h, size_t l, uint32_t *first_row, uint32_t *parent,
-                      edra_error *err)
+/* Rows that agree at level l must agree at l+1. */
+static int check_tree(const edra_hierarchy *h, size_t l, edra_error *err)
 {
     const level_table *lo = &h->levels[l], *hi = &h->levels[l + 1];
+    uint32_t *first_row = malloc(lo->width * sizeof *first_row);
+    uint32_t *parent = malloc(lo->width * sizeof *parent);
+    int rc = 0;
+    if (!first_row || !parent) {
+        rc = oom(err, h->origin);
+        goto done;
+    }
     for (uint32_t c = 0; c < lo->width; c++)
         parent[c] = UINT32_MAX;
     for (size_t r = 0; r < h->n_leaves; r++) {
@@ -95,12 +166,66 @@ static int check_tree(const edra_hierarchy *h, size_t l, uint32_t *first_row, ui
             parent[c] = hi->map[r];
             first_row[c] = (uint32_t)r;
         } else if (parent[c] != hi->map[r]) {
-            return edra_error_set(err, EDRA_EDATA,
-                                  "%s:%zu: not a tree: agrees with row %zu at level %zu but not "
-                                  "at level %zu",
-                                  h->origin, r + 1, (size_t)first_row[c] + 1, l, l + 1);
+            rc = edra_error_set(err, EDRA_EDATA,
+                                "%s:%zu: not a tree: agrees with row %zu at level %zu but not "
+                                "at level %zu",
+                                h->origin, r + 1, (size_t)first_row[c] + 1, l, l + 1);
+            goto done;
         }
     }
+done:
+    free(first_row);
+    free(parent);
+    return rc;
+}
+
+/* The common part of the constructors: the struct, its origin and level array. */
+static int start(edra_hierarchy **out, size_t n_rows, size_t n_levels, const char *origin,
+                 edra_error *err)
+{
+    edra_hierarchy *h = NULL;
+    *out = NULL;
+    if (n_levels == 0)
+        return edra_error_set(err, EDRA_EDATA, "%s: hierarchy has no levels", origin);
+    if (n_rows == 0)
+        return edra_error_set(err, EDRA_EDATA, "%s: hierarchy has no rows", origin);
+    if (n_rows >= UINT32_MAX / 2 || n_rows > SIZE_MAX / n_levels)
+        return edra_error_set(err, EDRA_EDATA, "%s: hierarchy has too many rows (%zu)", origin,
+                              n_rows);
+    h = calloc(1, sizeof *h);
+    if (!h)
+        return oom(err, origin);
+    h->n_levels = n_levels;
+    h->n_leaves = n_rows;
+    h->origin = malloc(strlen(origin) + 1);
+    h->levels = calloc(n_levels, sizeof *h->levels);
+    if (!h->origin || !h->levels) {
+        edra_hierarchy_free(h);
+        return oom(err, origin);
+    }
+    memcpy(h->origin, origin, strlen(origin) + 1);
+    *out = h;
+    return 0;
+}
+
+/* Leaf counts of every level, the tree checks and the top's shape. */
+static int finish(edra_hierarchy *h, edra_error *err)
+{
+    for (size_t l = 0; l < h->n_levels; l++) {
+        level_table *lv = &h->levels[l];
+        lv->leaf_counts = calloc(lv->width, sizeof *lv->leaf_counts);
+        if (!lv->leaf_counts)
+            return oom(err, h->origin);
+        for (size_t r = 0; r < h->n_leaves; r++)
+            lv->leaf_counts[lv->map[r]]++;
+    }
+    /* Level 0 gives every leaf a node of its own, which cannot disagree with itself. */
+    for (size_t l = 1; l + 1 < h->n_levels; l++) {
+        int rc = check_tree(h, l, err);
+        if (rc < 0)
+            return rc;
+    }
+    h->top_single = h->levels[h->n_levels - 1].width == 1;
     return 0;
 }
 
@@ -110,58 +235,46 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
                  const char *origin, int check_empty, edra_error *err)
 {
     edra_hierarchy *h = NULL;
-    uint32_t *first_row = NULL, *parent = NULL;
-    size_t arena_size = 0, arena_used = 0;
+    uint32_t *slots = NULL;
+    size_t arena_size = 0, n_slots = 0;
     int rc = 0;
 
     *out = NULL;
     if (!origin)
         origin = "hierarchy";
-    if (n_levels == 0)
-        return edra_error_set(err, EDRA_EDATA, "%s: hierarchy has no levels", origin);
-    if (n_rows == 0)
-        return edra_error_set(err, EDRA_EDATA, "%s: hierarchy has no rows", origin);
-    if (n_rows >= UINT32_MAX / 2 || n_rows > SIZE_MAX / n_levels)
-        return edra_error_set(err, EDRA_EDATA, "%s: hierarchy has too many rows (%zu)", origin,
-                              n_rows);
+    rc = start(&h, n_rows, n_levels, origin, err);
+    if (rc < 0)
+        return rc;
     for (size_t r = 0; r < n_rows; r++)
         for (size_t l = 0; l < n_levels; l++) {
             const char *cell = cells[r * n_levels + l];
             assert(cell);
-            if (check_empty && cell[0] == '\0')
-                return edra_error_set(err, EDRA_EDATA, "%s:%zu: empty value at level %zu", origin,
-                                      r + 1, l);
+            if (check_empty && cell[0] == '\0') {
+                rc = edra_error_set(err, EDRA_EDATA, "%s:%zu: empty value at level %zu", origin,
+                                    r + 1, l);
+                goto done;
+            }
             /* The very string of the row above is interned already (see below). */
             if (r > 0 && l > 0 && cell == cells[(r - 1) * n_levels + l])
                 continue;
             arena_size += strlen(cell) + 1;
         }
-
-    h = calloc(1, sizeof *h);
-    if (!h)
-        return oom(err, origin);
-    h->n_levels = n_levels;
-    h->n_leaves = n_rows;
-    h->n_slots = 16;
-    while (h->n_slots < 2 * n_rows)
-        h->n_slots *= 2;
-    h->origin = malloc(strlen(origin) + 1);
-    h->arena = malloc(arena_size);
-    h->levels = calloc(n_levels, sizeof *h->levels);
-    first_row = malloc(n_rows * sizeof *first_row);
-    parent = malloc(n_rows * sizeof *parent);
-    if (!h->origin || !h->arena || !h->levels || !first_row || !parent) {
+    /* Enough for every label: no copy below can fail. */
+    if (arena_reserve(h, arena_size) < 0) {
         rc = oom(err, origin);
         goto done;
     }
-    memcpy(h->origin, origin, strlen(origin) + 1);
 
     for (size_t l = 0; l < n_levels; l++) {
         level_table *lv = &h->levels[l];
+        /* Level 0 has a label per row; the upper ones grow with their width, usually a
+         * small fraction of the rows. */
+        size_t cap = l == 0 ? n_rows : 16;
+        n_slots = slots_for(cap);
         lv->map = malloc(n_rows * sizeof *lv->map);
-        lv->labels = malloc(n_rows * sizeof *lv->labels);
-        lv->slots = calloc(h->n_slots, sizeof *lv->slots);
-        if (!lv->map || !lv->labels || !lv->slots) {
+        lv->labels = malloc(cap * sizeof *lv->labels);
+        slots = calloc(n_slots, sizeof *slots);
+        if (!lv->map || !lv->labels || !slots) {
             rc = oom(err, origin);
             goto done;
         }
@@ -174,7 +287,7 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
                 lv->map[r] = lv->map[r - 1];
                 continue;
             }
-            int64_t code = lookup(lv, h->n_slots, cell, &slot);
+            int64_t code = lookup(lv->labels, slots, n_slots, cell, &slot);
             if (code >= 0 && l == 0) {
                 /* Leaf codes are rows so far, hence the earlier row is the code itself.
                  * The value is not quoted: a sensitive attribute's leaves are protected. */
@@ -183,36 +296,49 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
                 goto done;
             }
             if (code < 0) {
-                size_t len = strlen(cell) + 1;
-                char *copy = h->arena + arena_used;
-                memcpy(copy, cell, len);
-                arena_used += len;
+                if (lv->width == cap) {
+                    const char **wider = realloc(lv->labels, 2 * cap * sizeof *wider);
+                    uint32_t *more = NULL;
+                    if (wider) {
+                        lv->labels = wider;
+                        more = index_labels(lv->labels, lv->width, slots_for(2 * cap));
+                    }
+                    if (!more) {
+                        rc = oom(err, origin);
+                        goto done;
+                    }
+                    free(slots);
+                    slots = more;
+                    cap *= 2;
+                    n_slots = slots_for(cap);
+                    lookup(lv->labels, slots, n_slots, cell, &slot);
+                }
                 code = lv->width++;
-                lv->labels[code] = copy;
-                lv->slots[slot] = (uint32_t)code + 1;
+                lv->labels[code] = arena_copy(h, cell);
+                slots[slot] = (uint32_t)code + 1;
             }
             lv->map[r] = (uint32_t)code;
         }
-        lv->leaf_counts = calloc(lv->width, sizeof *lv->leaf_counts);
-        if (!lv->leaf_counts) {
-            rc = oom(err, origin);
-            goto done;
+        if (l == 0) {
+            /* The leaves' table is the lookup of edra_hierarchy_find: kept. */
+            h->slots = slots;
+            h->n_slots = n_slots;
+        } else {
+            free(slots);
+            const char **fit = realloc(lv->labels, lv->width * sizeof *fit);
+            if (fit)
+                lv->labels = fit;
         }
-        for (size_t r = 0; r < n_rows; r++)
-            lv->leaf_counts[lv->map[r]]++;
+        slots = NULL;
     }
-    for (size_t l = 0; l + 1 < n_levels; l++) {
-        rc = check_tree(h, l, first_row, parent, err);
-        if (rc < 0)
-            goto done;
-    }
-    h->top_single = h->levels[n_levels - 1].width == 1;
+    rc = finish(h, err);
+    if (rc < 0)
+        goto done;
     *out = h;
     h = NULL;
 done:
     edra_hierarchy_free(h);
-    free(first_row);
-    free(parent);
+    free(slots);
     return rc;
 }
 
@@ -220,6 +346,116 @@ int edra_hierarchy_new(edra_hierarchy **out, const char *const *cells, size_t n_
                        size_t n_levels, const char *origin, edra_error *err)
 {
     return build(out, cells, n_rows, n_levels, origin, 1, err);
+}
+
+/* Codes of one level numbered by first appearance and each used: code c first shows up
+ * after codes 0..c-1 have. */
+static int check_codes(const edra_hierarchy *h, size_t l, edra_error *err)
+{
+    const level_table *lv = &h->levels[l];
+    uint32_t next = 0;
+    for (size_t r = 0; r < h->n_leaves; r++) {
+        uint32_t c = lv->map[r];
+        if (c > next || c >= lv->width)
+            return edra_error_set(err, EDRA_EINTERNAL,
+                                  "%s:%zu: code %u at level %zu is not numbered by first "
+                                  "appearance within width %u",
+                                  h->origin, r + 1, (unsigned)c, l, (unsigned)lv->width);
+        next += c == next;
+    }
+    if (next != lv->width)
+        return edra_error_set(err, EDRA_EINTERNAL, "%s: level %zu has %u codes, %u used",
+                              h->origin, l, (unsigned)lv->width, (unsigned)next);
+    return 0;
+}
+
+int edra_hierarchy_new_coded(edra_hierarchy **out, const edra_hierarchy_coded *in,
+                             const char *origin, edra_error *err)
+{
+    edra_hierarchy *h = NULL;
+    size_t n = in->n_leaves, arena_size = 0;
+    int rc = 0;
+
+    if (!origin)
+        origin = "hierarchy";
+    rc = start(&h, n, in->n_levels, origin, err);
+    if (rc < 0)
+        goto done;
+    /* The values are read in their own order: sequential, where the leaves' order would
+     * jump about memory. */
+    for (size_t i = 0; i < in->n_values; i++)
+        if (!in->leaf_of || in->leaf_of[i] != UINT32_MAX)
+            arena_size += strlen(in->values[i]) + 1;
+    for (size_t l = 1; l < in->n_levels; l++) {
+        level_table *lv = &h->levels[l];
+        lv->map = in->maps[l - 1];
+        in->maps[l - 1] = NULL;
+        lv->width = in->widths[l - 1];
+        for (uint32_t c = 0; c < lv->width; c++)
+            arena_size += strlen(in->labels[l - 1][c]) + 1;
+    }
+    /* Enough for every label: no copy below can fail. */
+    if (arena_reserve(h, arena_size) < 0) {
+        rc = oom(err, origin);
+        goto done;
+    }
+    for (size_t l = 1; l < in->n_levels; l++) {
+        level_table *lv = &h->levels[l];
+        lv->labels = malloc((lv->width ? lv->width : 1) * sizeof *lv->labels);
+        if (!lv->labels || !lv->map) {
+            rc = oom(err, origin);
+            goto done;
+        }
+        rc = check_codes(h, l, err);
+        if (rc < 0)
+            goto done;
+        for (uint32_t c = 0; c < lv->width; c++)
+            lv->labels[c] = arena_copy(h, in->labels[l - 1][c]);
+    }
+    level_table *leaves = &h->levels[0];
+    leaves->width = (uint32_t)n;
+    leaves->map = malloc(n * sizeof *leaves->map);
+    leaves->labels = calloc(n, sizeof *leaves->labels);
+    if (!leaves->map || !leaves->labels) {
+        rc = oom(err, origin);
+        goto done;
+    }
+    for (size_t r = 0; r < n; r++)
+        leaves->map[r] = (uint32_t)r;
+    /* Every leaf exactly one value: a label set twice or never is the caller's bug. */
+    if (!in->leaf_of && in->n_values != n) {
+        rc = edra_error_set(err, EDRA_EINTERNAL, "%s: %zu values for %zu leaves", origin,
+                            in->n_values, n);
+        goto done;
+    }
+    for (size_t i = 0; i < in->n_values; i++) {
+        uint32_t leaf = in->leaf_of ? in->leaf_of[i] : (uint32_t)i;
+        if (leaf == UINT32_MAX)
+            continue;
+        if (leaf >= n || leaves->labels[leaf]) {
+            rc = edra_error_set(err, EDRA_EINTERNAL, "%s: value %zu goes to leaf %u, %s", origin,
+                                i, (unsigned)leaf, leaf >= n ? "past the leaves" : "taken");
+            goto done;
+        }
+        leaves->labels[leaf] = arena_copy(h, in->values[i]);
+    }
+    for (size_t r = 0; r < n; r++)
+        if (!leaves->labels[r]) {
+            rc = edra_error_set(err, EDRA_EINTERNAL, "%s: leaf %zu has no value", origin, r);
+            goto done;
+        }
+    rc = finish(h, err);
+    if (rc < 0)
+        goto done;
+    *out = h;
+    h = NULL;
+done:
+    for (size_t l = 1; l < in->n_levels; l++) {
+        free(in->maps[l - 1]);
+        in->maps[l - 1] = NULL;
+    }
+    edra_hierarchy_free(h);
+    return rc;
 }
 
 int edra_hierarchy_new_flat(edra_hierarchy **out, const char *const *values, size_t n_values,
@@ -242,37 +478,139 @@ int edra_hierarchy_new_flat(edra_hierarchy **out, const char *const *values, siz
     return rc;
 }
 
+/* Builds the leaves' lookup if the constructor left it out; 0 or EDRA_ENOMEM. The
+ * hierarchy is logically unchanged, hence callable from the const find. */
+static int ensure_index(edra_hierarchy *h)
+{
+    if (h->slots)
+        return 0;
+    size_t n_slots = slots_for(h->n_leaves);
+    h->slots = index_labels(h->levels[0].labels, h->n_leaves, n_slots);
+    if (!h->slots)
+        return EDRA_ENOMEM;
+    h->n_slots = n_slots;
+    return 0;
+}
+
+/* The code of s at level l by a scan of its labels, or -1: only for the rare new leaf. */
+static int64_t scan_labels(const level_table *lv, const char *s)
+{
+    for (uint32_t c = 0; c < lv->width; c++)
+        if (strcmp(lv->labels[c], s) == 0)
+            return c;
+    return -1;
+}
+
+static int grow_u32(uint32_t **a, size_t n)
+{
+    uint32_t *wider = realloc(*a, n * sizeof *wider);
+    if (!wider)
+        return -1;
+    *a = wider;
+    return 0;
+}
+
 int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf_out,
                             edra_error *err)
 {
-    size_t n_levels = h->n_levels, n_rows = h->n_leaves + 1, top = n_levels - 1;
-    const char **cells = NULL;
-    edra_hierarchy *rebuilt = NULL;
-    int rc;
+    size_t n_levels = h->n_levels, n = h->n_leaves, top = n_levels - 1, new_bytes = 0;
+    int64_t *code = NULL;
+    const char **label = NULL;
+    int rc = 0;
 
     assert(value);
-    cells = malloc(n_rows * n_levels * sizeof *cells);
-    if (!cells)
-        return oom(err, h->origin);
-    for (size_t r = 0; r + 1 < n_rows; r++)
-        for (size_t l = 0; l < n_levels; l++)
-            cells[r * n_levels + l] = h->levels[l].labels[h->levels[l].map[r]];
-    for (size_t l = 0; l < n_levels; l++)
-        cells[(n_rows - 1) * n_levels + l] = value;
-    /* A one-level hierarchy has no top to join: there the leaf is only its own value. */
-    if (n_levels > 1)
-        cells[(n_rows - 1) * n_levels + top] = h->top_single ? h->levels[top].labels[0] : "*";
-    /* Rebuilt from scratch so every table keeps the construction invariants; a new leaf
-     * is rare (a missing-value marker), so the O(rows x levels) cost does not matter. */
-    rc = build(&rebuilt, cells, n_rows, n_levels, h->origin, 0, err);
-    free(cells);
-    if (rc < 0)
-        return rc;
-    release(h);
-    *h = *rebuilt;
-    free(rebuilt);
-    *leaf_out = (uint32_t)(n_rows - 1);
-    return 0;
+    if (n + 1 >= UINT32_MAX / 2)
+        return edra_error_set(err, EDRA_EDATA, "%s: hierarchy has too many rows (%zu)", h->origin,
+                              n + 1);
+    /* Without the lookup, one scan is cheaper than building it for a rare new leaf. */
+    int64_t dup = h->slots ? lookup(h->levels[0].labels, h->slots, h->n_slots, value, NULL)
+                           : scan_labels(&h->levels[0], value);
+    if (dup >= 0)
+        return edra_error_set(err, EDRA_EDATA, "%s:%zu: value at level 0 repeats row %zu",
+                              h->origin, n + 1, (size_t)dup + 1);
+    code = malloc(n_levels * sizeof *code);
+    label = malloc(n_levels * sizeof *label);
+    if (!code || !label) {
+        rc = oom(err, h->origin);
+        goto done;
+    }
+    /* The new row keeps its value at every level but the top, where it joins the single
+     * top or a "*"; at each level it is an existing node when that label exists there.
+     * A one-level hierarchy has no top to join: there the leaf is only its own value. */
+    for (size_t l = 0; l < n_levels; l++) {
+        label[l] = value;
+        if (l == top && n_levels > 1)
+            label[l] = h->top_single ? h->levels[top].labels[0] : "*";
+        code[l] = l == 0 ? -1 : scan_labels(&h->levels[l], label[l]);
+    }
+    /* Only the new row can break the tree: where it joins a node, the node's first row
+     * must agree with it on the level above (the message of a rebuild's check). */
+    for (size_t l = 1; l + 1 < n_levels; l++) {
+        if (code[l] < 0)
+            continue;
+        const level_table *lv = &h->levels[l];
+        size_t first = 0;
+        while (lv->map[first] != (uint32_t)code[l])
+            first++;
+        if (code[l + 1] < 0 || h->levels[l + 1].map[first] != (uint32_t)code[l + 1]) {
+            rc = edra_error_set(err, EDRA_EDATA,
+                                "%s:%zu: not a tree: agrees with row %zu at level %zu but not "
+                                "at level %zu",
+                                h->origin, n + 1, first + 1, l, l + 1);
+            goto done;
+        }
+    }
+    /* Everything that can fail comes before the first change, so a failure leaves the
+     * hierarchy as it was (some arrays merely larger). */
+    if (h->slots && 2 * (n + 1) > h->n_slots) {
+        uint32_t *more = index_labels(h->levels[0].labels, n, 2 * h->n_slots);
+        if (!more) {
+            rc = oom(err, h->origin);
+            goto done;
+        }
+        free(h->slots);
+        h->slots = more;
+        h->n_slots *= 2;
+    }
+    for (size_t l = 0; l < n_levels; l++) {
+        level_table *lv = &h->levels[l];
+        size_t width = lv->width + (code[l] < 0);
+        const char **labels = NULL;
+        if (grow_u32(&lv->map, n + 1) < 0 || grow_u32(&lv->leaf_counts, width) < 0 ||
+            !(labels = realloc(lv->labels, width * sizeof *labels))) {
+            rc = oom(err, h->origin);
+            goto done;
+        }
+        lv->labels = labels;
+        if (code[l] < 0)
+            new_bytes += strlen(label[l]) + 1;
+    }
+    if (arena_reserve(h, new_bytes) < 0) {
+        rc = oom(err, h->origin);
+        goto done;
+    }
+    for (size_t l = 0; l < n_levels; l++) {
+        level_table *lv = &h->levels[l];
+        if (code[l] < 0) {
+            code[l] = lv->width++;
+            lv->labels[code[l]] = arena_copy(h, label[l]);
+            lv->leaf_counts[code[l]] = 0;
+        }
+        lv->map[n] = (uint32_t)code[l];
+        lv->leaf_counts[code[l]]++;
+    }
+    if (h->slots) {
+        size_t slot = 0;
+        lookup(h->levels[0].labels, h->slots, h->n_slots, value, &slot);
+        h->slots[slot] = (uint32_t)n + 1;
+    }
+    h->n_leaves = n + 1;
+    h->top_single = h->levels[top].width == 1;
+    *leaf_out = (uint32_t)n;
+done:
+    free(code);
+    free(label);
+    return rc;
 }
 
 size_t edra_hierarchy_levels(const edra_hierarchy *h)
@@ -287,7 +625,11 @@ size_t edra_hierarchy_leaves(const edra_hierarchy *h)
 
 int64_t edra_hierarchy_find(const edra_hierarchy *h, const char *value)
 {
-    return lookup(&h->levels[0], h->n_slots, value, NULL);
+    /* The lookup is built on first use; h is heap memory, so writing through the cast is
+     * defined. Without memory for it, a scan still answers. */
+    if (!h->slots && ensure_index((edra_hierarchy *)h) < 0)
+        return scan_labels(&h->levels[0], value);
+    return lookup(h->levels[0].labels, h->slots, h->n_slots, value, NULL);
 }
 
 const uint32_t *edra_hierarchy_map(const edra_hierarchy *h, size_t level)

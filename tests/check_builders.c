@@ -391,6 +391,143 @@ START_TEST(test_builders_build__kind_without_builder)
 }
 END_TEST
 
+/* ---- edra_builder_build_mapped ---- */
+
+/* Every value maps to the leaf labelled with it; empty values to UINT32_MAX. */
+static void assert_leaf_labels(const edra_hierarchy *h, const char *const *values, size_t n,
+                               const uint32_t *leaf_of)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!values[i][0]) {
+            ck_assert_uint_eq(leaf_of[i], UINT32_MAX);
+            continue;
+        }
+        ck_assert_uint_lt(leaf_of[i], edra_hierarchy_leaves(h));
+        ck_assert_str_eq(edra_hierarchy_label(h, 0, leaf_of[i]), values[i]);
+    }
+}
+
+START_TEST(test_builders_build_mapped__intervals_leaf_of)
+{
+    /* width 5: sorted rows 1 ("1" before "1.0": equal numbers go by text), 1.0, 3, 7, 12.5,
+     * so leaf_of = {7 -> 3, "" -> none, 12.5 -> 4, 3 -> 2, 1.0 -> 1, 1 -> 0}. */
+    edra_spec_attr a = attr_of("x", EDRA_TYPE_DECIMAL, EDRA_HIER_INTERVALS);
+    double widths[] = {5};
+    const char *values[] = {"7", "", "12.5", "3", "1.0", "1"};
+    static const uint32_t want[] = {3, UINT32_MAX, 4, 2, 1, 0};
+    uint32_t leaf_of[N(values)];
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    a.hierarchy.widths = widths;
+    a.hierarchy.n_widths = 1;
+    ck_assert_int_eq(edra_builder_build_mapped(&h, &a, values, N(values), leaf_of, &err), 0);
+    for (size_t i = 0; i < N(values); i++)
+        ck_assert_uint_eq(leaf_of[i], want[i]);
+    assert_leaf_labels(h, values, N(values), leaf_of);
+    ck_assert_str_eq(dump(h), "1;[0, 5);*\n1.0;[0, 5);*\n3;[0, 5);*\n7;[5, 10);*\n12.5;[10, 15);*\n");
+    /* The leaves' lookup, built on this first call, agrees with leaf_of. */
+    ck_assert_int_eq(edra_hierarchy_find(h, "12.5"), 4);
+    ck_assert_int_eq(edra_hierarchy_find(h, "1.0"), 1);
+    ck_assert_int_eq(edra_hierarchy_find(h, ""), -1);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_builders_build_mapped__every_kind)
+{
+    /* Mask (by text: 021 < 022 < 10), date (chronological), order (by the order). */
+    edra_spec_attr mask = attr_of("zip", EDRA_TYPE_STRING, EDRA_HIER_MASK);
+    edra_spec_attr date = attr_of("born", EDRA_TYPE_DATE, EDRA_HIER_DATE);
+    edra_spec_attr order = attr_of("severity", EDRA_TYPE_ORDINAL, EDRA_HIER_ORDER);
+    edra_date_level levels[] = {EDRA_DATE_YEAR};
+    const char *zips[] = {"10", "022", "", "021"}, *days[] = {"2024-03-01", "1987-06-15"};
+    const char *sev[] = {"critical", "low", "high"};
+    static const uint32_t want_zip[] = {2, 1, UINT32_MAX, 0}, want_day[] = {1, 0},
+                          want_sev[] = {2, 0, 1};
+    uint32_t leaf_of[4];
+    edra_hierarchy *h = NULL;
+    mask.hierarchy.mask_chars = 1;
+    date.hierarchy.date_levels = levels;
+    date.hierarchy.n_date_levels = 1;
+    order.hierarchy.order = severity;
+    order.hierarchy.n_order = 5;
+    ck_assert_int_eq(edra_builder_build_mapped(&h, &mask, zips, 4, leaf_of, NULL), 0);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_uint_eq(leaf_of[i], want_zip[i]);
+    assert_leaf_labels(h, zips, 4, leaf_of);
+    edra_hierarchy_free(h);
+    ck_assert_int_eq(edra_builder_build_mapped(&h, &date, days, 2, leaf_of, NULL), 0);
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_uint_eq(leaf_of[i], want_day[i]);
+    assert_leaf_labels(h, days, 2, leaf_of);
+    edra_hierarchy_free(h);
+    ck_assert_int_eq(edra_builder_build_mapped(&h, &order, sev, 3, leaf_of, NULL), 0);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_uint_eq(leaf_of[i], want_sev[i]);
+    assert_leaf_labels(h, sev, 3, leaf_of);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_builders_build_mapped__many_values_sorted)
+{
+    /* 3000 values (i - 1500) * 0.37 + "0"/"-0" twins, in a scrambled order (i * 7 mod
+     * 3000): the leaves come out in numeric order (ties by text), each value at its own
+     * label, and level 1 (width 10) codes count up by first appearance. */
+    enum { M = 3000 };
+    static char text[M + 2][32];
+    const char *values[M + 2];
+    uint32_t leaf_of[M + 2];
+    edra_spec_attr a = attr_of("x", EDRA_TYPE_DECIMAL, EDRA_HIER_INTERVALS);
+    double widths[] = {10};
+    edra_hierarchy *h = NULL;
+    a.hierarchy.widths = widths;
+    a.hierarchy.n_widths = 1;
+    for (int i = 0; i < M; i++) {
+        snprintf(text[i], sizeof text[i], "%.2f", ((i * 7) % M - 1500) * 0.37);
+        values[i] = text[i];
+    }
+    values[M] = "0";
+    values[M + 1] = "-0";
+    ck_assert_int_eq(edra_builder_build_mapped(&h, &a, values, M + 2, leaf_of, NULL), 0);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), M + 2);
+    assert_leaf_labels(h, values, M + 2, leaf_of);
+    /* 0 * 0.37 prints "0.00"; "-0" < "0" < "0.00" by text among the equal zeros. */
+    ck_assert_uint_eq(leaf_of[M + 1] + 1, leaf_of[M]);
+    ck_assert_uint_eq(leaf_of[M] + 1, (uint32_t)edra_hierarchy_find(h, "0.00"));
+    const uint32_t *map1 = edra_hierarchy_map(h, 1);
+    for (size_t leaf = 1; leaf < M + 2; leaf++) {
+        double lo = strtod(edra_hierarchy_label(h, 0, (uint32_t)leaf - 1), NULL);
+        double hi = strtod(edra_hierarchy_label(h, 0, (uint32_t)leaf), NULL);
+        ck_assert(lo <= hi);
+        ck_assert(map1[leaf] == map1[leaf - 1] || map1[leaf] == map1[leaf - 1] + 1);
+    }
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_builders_build_mapped__duplicate_value)
+{
+    /* Sorted 3, 5, 5: row 3 repeats row 2, as a duplicate hierarchy row is reported. The
+     * same for a mask (sorted by text: 021, 021). */
+    edra_spec_attr a = attr_of("x", EDRA_TYPE_INTEGER, EDRA_HIER_INTERVALS);
+    edra_spec_attr mask = attr_of("zip", EDRA_TYPE_STRING, EDRA_HIER_MASK);
+    double widths[] = {5};
+    const char *values[] = {"5", "3", "5"}, *zips[] = {"021", "021"};
+    uint32_t leaf_of[3];
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    a.hierarchy.widths = widths;
+    a.hierarchy.n_widths = 1;
+    mask.hierarchy.mask_chars = 1;
+    ck_assert_int_eq(edra_builder_build_mapped(&h, &a, values, 3, leaf_of, &err), EDRA_EDATA);
+    ck_assert_ptr_null(h);
+    ck_assert_str_eq(err.msg, "builder for x:3: value at level 0 repeats row 2");
+    ck_assert_int_eq(edra_builder_build(&h, &mask, zips, 2, &err), EDRA_EDATA);
+    ck_assert_str_eq(err.msg, "builder for zip:2: value at level 0 repeats row 1");
+}
+END_TEST
+
 /* ---- edra_hierarchy_write_csv ---- */
 
 /* Everything written to f, read back from the start. */
@@ -538,6 +675,10 @@ static Suite *builders_suite(void)
     tcase_add_test(tc_build, test_builders_build__order_value_not_listed);
     tcase_add_test(tc_build, test_builders_build__no_values);
     tcase_add_test(tc_build, test_builders_build__kind_without_builder);
+    tcase_add_test(tc_build, test_builders_build_mapped__intervals_leaf_of);
+    tcase_add_test(tc_build, test_builders_build_mapped__every_kind);
+    tcase_add_test(tc_build, test_builders_build_mapped__many_values_sorted);
+    tcase_add_test(tc_build, test_builders_build_mapped__duplicate_value);
     tcase_add_test(tc_write, test_builders_write_csv__quoting);
     tcase_add_test(tc_write, test_builders_write_csv__round_trip);
     tcase_add_test(tc_write, test_builders_write_csv__write_error);

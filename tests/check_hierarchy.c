@@ -325,6 +325,221 @@ START_TEST(test_hierarchy_add_leaf__breaks_tree)
 }
 END_TEST
 
+/* ---- edra_hierarchy_new_coded ---- */
+
+/* A malloc'd copy of n codes, as new_coded takes its maps over. */
+static uint32_t *codes(const uint32_t *c, size_t n)
+{
+    uint32_t *copy = malloc(n * sizeof *copy);
+    ck_assert_ptr_nonnull(copy);
+    memcpy(copy, c, n * sizeof *copy);
+    return copy;
+}
+
+/* values {"c", "a", "", "b"} with leaf_of {2, 0, none, 1}: leaves a, b, c;
+ * level 1: a, b -> "ab" (code 0), c -> "c" (code 1); level 2: all -> "*". */
+static const char *const abc_values[] = {"c", "a", "", "b"};
+static const uint32_t abc_leaf_of[] = {2, 0, UINT32_MAX, 1};
+/* A third label at level 1 for the test of a width with an unused code. */
+static const char *const abc_labels1[] = {"ab", "c", "unused"}, *const abc_labels2[] = {"*"};
+static const char *const *const abc_labels[] = {abc_labels1, abc_labels2};
+
+static int abc_build(edra_hierarchy **h, const uint32_t *map1, const uint32_t *map2,
+                     const uint32_t *widths, const uint32_t *leaf_of, size_t n_leaves,
+                     edra_error *err)
+{
+    uint32_t *maps[2] = {codes(map1, n_leaves), codes(map2, n_leaves)};
+    edra_hierarchy_coded in = {n_leaves, 3, abc_values, 4, leaf_of, maps, widths, abc_labels};
+    int rc = edra_hierarchy_new_coded(h, &in, "coded", err);
+    /* Taken over, success or not. */
+    ck_assert_ptr_null(maps[0]);
+    ck_assert_ptr_null(maps[1]);
+    return rc;
+}
+
+static edra_hierarchy *abc_hierarchy(void)
+{
+    static const uint32_t map1[] = {0, 0, 1}, map2[] = {0, 0, 0}, widths[] = {2, 1};
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    ck_assert_int_eq(abc_build(&h, map1, map2, widths, abc_leaf_of, 3, &err), 0);
+    ck_assert_ptr_nonnull(h);
+    return h;
+}
+
+START_TEST(test_hierarchy_new_coded__tables)
+{
+    edra_hierarchy *h = abc_hierarchy();
+    static const uint32_t map0[] = {0, 1, 2}, map1[] = {0, 0, 1}, map2[] = {0, 0, 0};
+    static const uint32_t counts0[] = {1, 1, 1}, counts1[] = {2, 1}, counts2[] = {3};
+    ck_assert_uint_eq(edra_hierarchy_levels(h), 3);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 3);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 0), 3);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 2);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 2), 1);
+    assert_u32s(edra_hierarchy_map(h, 0), map0, 3);
+    assert_u32s(edra_hierarchy_map(h, 1), map1, 3);
+    assert_u32s(edra_hierarchy_map(h, 2), map2, 3);
+    assert_u32s(edra_hierarchy_leaf_counts(h, 0), counts0, 3);
+    assert_u32s(edra_hierarchy_leaf_counts(h, 1), counts1, 2);
+    assert_u32s(edra_hierarchy_leaf_counts(h, 2), counts2, 1);
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 0), "a");
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 1), "b");
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 2), "c");
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 0), "ab");
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 1), "c");
+    ck_assert_str_eq(edra_hierarchy_label(h, 2, 0), "*");
+    /* The labels are copies, not the caller's strings. */
+    ck_assert_ptr_ne(edra_hierarchy_label(h, 0, 2), abc_values[0]);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new_coded__identity_leaves)
+{
+    /* leaf_of NULL: leaf i is values[i]; one level, no maps. */
+    static const char *const values[] = {"x", "y"};
+    edra_hierarchy_coded in = {2, 1, values, 2, NULL, NULL, NULL, NULL};
+    edra_hierarchy *h = NULL;
+    ck_assert_int_eq(edra_hierarchy_new_coded(&h, &in, NULL, NULL), 0);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 0), 2);
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 1), "y");
+    ck_assert_int_eq(edra_hierarchy_find(h, "y"), 1);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new_coded__lazy_find)
+{
+    /* The lookup is built by the first find: hits at the leaves' codes, misses for a
+     * level-1 label and the left-out empty value. */
+    edra_hierarchy *h = abc_hierarchy();
+    ck_assert_int_eq(edra_hierarchy_find(h, "b"), 1);
+    ck_assert_int_eq(edra_hierarchy_find(h, "a"), 0);
+    ck_assert_int_eq(edra_hierarchy_find(h, "c"), 2);
+    ck_assert_int_eq(edra_hierarchy_find(h, "ab"), -1);
+    ck_assert_int_eq(edra_hierarchy_find(h, ""), -1);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new_coded__add_leaf)
+{
+    /* "NA" before any find (no lookup yet): leaf 3, own node "NA" at level 1 (width 3),
+     * under the single top (count 4). "" after a find (the lookup built): leaf 4.
+     * "a" again is refused: row 6 would repeat row 1. */
+    edra_hierarchy *h = abc_hierarchy();
+    edra_error err = {0};
+    uint32_t leaf = 99;
+    static const uint32_t map1[] = {0, 0, 1, 2, 3}, map2[] = {0, 0, 0, 0, 0};
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "NA", &leaf, &err), 0);
+    ck_assert_uint_eq(leaf, 3);
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 3);
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, 2), "NA");
+    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 2)[0], 4);
+    ck_assert_int_eq(edra_hierarchy_find(h, "NA"), 3);
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "", &leaf, &err), 0);
+    ck_assert_uint_eq(leaf, 4);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 5);
+    assert_u32s(edra_hierarchy_map(h, 1), map1, 5);
+    assert_u32s(edra_hierarchy_map(h, 2), map2, 5);
+    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 0)[4], 1);
+    ck_assert_int_eq(edra_hierarchy_find(h, ""), 4);
+    ck_assert_int_eq(edra_hierarchy_find(h, "b"), 1);
+    leaf = 99;
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "a", &leaf, &err), EDRA_EDATA);
+    ck_assert_str_eq(err.msg, "coded:6: value at level 0 repeats row 1");
+    ck_assert_uint_eq(leaf, 99);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 5);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new_coded__add_leaf_many)
+{
+    /* 100 new leaves after a find grow the lookup (16 slots for 3 leaves, then doubled
+     * past half full); each stays found at its code. */
+    edra_hierarchy *h = abc_hierarchy();
+    char name[16];
+    uint32_t leaf = 0;
+    ck_assert_int_eq(edra_hierarchy_find(h, "a"), 0);
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "m%d", i);
+        ck_assert_int_eq(edra_hierarchy_add_leaf(h, name, &leaf, NULL), 0);
+        ck_assert_uint_eq(leaf, (uint32_t)(3 + i));
+    }
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "m%d", i);
+        ck_assert_int_eq(edra_hierarchy_find(h, name), 3 + i);
+    }
+    ck_assert_uint_eq(edra_hierarchy_width(h, 1), 102);
+    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 2)[0], 103);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_new_coded__not_a_tree)
+{
+    /* Leaves 1 and 3 share code 0 at level 1 but have codes 0 and 1 at level 2. */
+    static const uint32_t map1[] = {0, 1, 0}, map2[] = {0, 0, 1}, widths[] = {2, 2};
+    static const char *const top[] = {"*", "**"};
+    static const char *const *const labels[] = {abc_labels1, top};
+    uint32_t *maps[2] = {codes(map1, 3), codes(map2, 3)};
+    edra_hierarchy_coded in = {3, 3, abc_values, 4, abc_leaf_of, maps, widths, labels};
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    ck_assert_int_eq(edra_hierarchy_new_coded(&h, &in, "coded", &err), EDRA_EDATA);
+    ck_assert_ptr_null(h);
+    ck_assert_ptr_null(maps[0]);
+    ck_assert_str_eq(err.msg, "coded:3: not a tree: agrees with row 1 at level 1 but not at level 2");
+}
+END_TEST
+
+/* Expects abc_build to fail with code and message msg, leaving no hierarchy. */
+static void assert_coded_rejected(const uint32_t *map1, const uint32_t *map2,
+                                  const uint32_t *widths, const uint32_t *leaf_of,
+                                  size_t n_leaves, int code, const char *msg)
+{
+    edra_hierarchy *h = NULL;
+    edra_error err = {0};
+    ck_assert_int_eq(abc_build(&h, map1, map2, widths, leaf_of, n_leaves, &err), code);
+    ck_assert_ptr_null(h);
+    ck_assert_str_eq(err.msg, msg);
+}
+
+START_TEST(test_hierarchy_new_coded__bad_codes)
+{
+    static const uint32_t ok1[] = {0, 0, 1}, ok2[] = {0, 0, 0}, widths[] = {2, 1};
+    /* Code 1 before code 0. */
+    static const uint32_t late[] = {1, 0, 0};
+    assert_coded_rejected(late, ok2, widths, abc_leaf_of, 3, EDRA_EINTERNAL,
+                          "coded:1: code 1 at level 1 is not numbered by first appearance "
+                          "within width 2");
+    /* Code 2 at level 1 of width 2. */
+    static const uint32_t past[] = {0, 1, 2};
+    assert_coded_rejected(past, ok2, widths, abc_leaf_of, 3, EDRA_EINTERNAL,
+                          "coded:3: code 2 at level 1 is not numbered by first appearance "
+                          "within width 2");
+    /* Width 3 at level 1, codes 0 and 1 used. */
+    static const uint32_t wide[] = {3, 1};
+    assert_coded_rejected(ok1, ok2, wide, abc_leaf_of, 3, EDRA_EINTERNAL,
+                          "coded: level 1 has 3 codes, 2 used");
+    /* Two values for leaf 0; a value past the leaves; leaf 1 without a value. */
+    static const uint32_t twice[] = {2, 0, UINT32_MAX, 0}, beyond[] = {2, 0, UINT32_MAX, 7},
+                          none[] = {2, 0, UINT32_MAX, UINT32_MAX};
+    assert_coded_rejected(ok1, ok2, widths, twice, 3, EDRA_EINTERNAL,
+                          "coded: value 3 goes to leaf 0, taken");
+    assert_coded_rejected(ok1, ok2, widths, beyond, 3, EDRA_EINTERNAL,
+                          "coded: value 3 goes to leaf 7, past the leaves");
+    assert_coded_rejected(ok1, ok2, widths, none, 3, EDRA_EINTERNAL, "coded: leaf 1 has no value");
+    /* No leaf_of: as many values as leaves. */
+    assert_coded_rejected(ok1, ok2, widths, NULL, 3, EDRA_EINTERNAL, "coded: 4 values for 3 leaves");
+    /* No rows. */
+    assert_coded_rejected(ok1, ok2, widths, abc_leaf_of, 0, EDRA_EDATA,
+                          "coded: hierarchy has no rows");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hierarchy");
@@ -354,6 +569,15 @@ int main(void)
     tcase_add_test(tc_add, test_hierarchy_add_leaf__existing_leaf_rejected);
     tcase_add_test(tc_add, test_hierarchy_add_leaf__breaks_tree);
     suite_add_tcase(s, tc_add);
+    TCase *tc_coded = tcase_create("new_coded");
+    tcase_add_test(tc_coded, test_hierarchy_new_coded__tables);
+    tcase_add_test(tc_coded, test_hierarchy_new_coded__identity_leaves);
+    tcase_add_test(tc_coded, test_hierarchy_new_coded__lazy_find);
+    tcase_add_test(tc_coded, test_hierarchy_new_coded__add_leaf);
+    tcase_add_test(tc_coded, test_hierarchy_new_coded__add_leaf_many);
+    tcase_add_test(tc_coded, test_hierarchy_new_coded__not_a_tree);
+    tcase_add_test(tc_coded, test_hierarchy_new_coded__bad_codes);
+    suite_add_tcase(s, tc_coded);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
