@@ -1,6 +1,6 @@
 /* Loading and encoding of the input: one pass over the rows, interning the used columns'
- * values into per-column dictionaries and aggregating identical rows into counted tuples
- * (codes and counts in 1, 2, 4 or 8 bytes, widened in place as they grow); then each QI's
+ * values into per-column dictionaries and aggregating identical rows into the counted
+ * tuples of an edra_tuples table (analyzer/tuples.c); then each QI's
  * dictionary codes are remapped onto its hierarchy's leaf codes and the dictionaries freed,
  * so every later computation is integer lookups. */
 #define _POSIX_C_SOURCE 200809L
@@ -17,19 +17,10 @@
 #include <time.h>
 
 #include "../report/digest.h"
-#include "builders.h"
 #include "csv.h"
-#include "../metrics/hugepages.h"
 #include "dict.h"
-#include "hierfile.h"
-
-/* A column of codes or counts being filled, width (1, 2, 4 or 8) bytes a value: the
- * microdata's edra_code_col or edra_count_col, writable. It starts at one byte and widens
- * in place when its dictionary, or its largest count, outgrows that. */
-typedef struct {
-    void *data;
-    uint8_t width;
-} code_buf;
+#include "leafcodes.h"
+#include "tuples.h"
 
 struct edra_dataset {
     const edra_spec *spec;
@@ -43,20 +34,9 @@ struct edra_dataset {
     edra_dict *household_dict;     /* household ids, when the spec names a household column */
     uint64_t *qi_missing, *sa_missing;
 
-    code_buf *cols;                /* [width], each [tuples_cap]: the tuples' codes, column by
-                                      column: the microdata's columns once remapped, never
-                                      copied */
-    code_buf counts;
-    double *weights;               /* [n_tuples] sums of sampling weights, with a weight column */
-    size_t n_tuples, tuples_cap;
-    uint64_t *slots;               /* hash >> 32 << 32 | tuple index + 1, 0 = empty */
-    size_t slots_cap;
-    uint32_t *scratch;             /* [2][width] codes of the row being encoded and of the
-                                      pending row, whose slot is being prefetched */
-    size_t row_at, pending_at;     /* offsets (0 or width) of the two rows in scratch */
-    int pending;                   /* the row at pending_at waits to be added */
-    uint64_t pending_hash, pending_count;
-    double pending_weight;
+    edra_tuples *tuples;           /* the distinct rows: their code columns become the
+                                      microdata's once remapped, never copied */
+    uint32_t *row;                 /* [width] codes of the row being encoded */
     uint32_t *missing_codes;       /* [width][spec->n_missing] codes of missing-value markers */
     size_t *n_missing_codes;       /* [width] */
     size_t *n_codes;               /* [width] size of each column's dictionary: a code equal
@@ -79,14 +59,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int is_missing(const edra_spec *spec, const char *value, size_t len)
-{
-    for (size_t i = 0; i < spec->n_missing; i++)
-        if (strlen(spec->missing[i]) == len && memcmp(spec->missing[i], value, len) == 0)
-            return 1;
-    return 0;
 }
 
 static const char *base_name(const char *path)
@@ -144,19 +116,13 @@ static int plan_columns(edra_dataset *ds, edra_error *err)
     if (spec->household_column && edra_dict_new(&ds->household_dict, err) < 0)
         return EDRA_ENOMEM;
     ds->width = ds->n_qi + ds->n_sa + (spec->household_column ? 1 : 0);
-    ds->scratch = calloc(2 * ds->width, sizeof *ds->scratch);
+    ds->row = calloc(ds->width, sizeof *ds->row);
     ds->missing_codes = calloc(ds->width * (spec->n_missing ? spec->n_missing : 1),
                                sizeof *ds->missing_codes);
     ds->n_missing_codes = calloc(ds->width, sizeof *ds->n_missing_codes);
     ds->n_codes = calloc(ds->width, sizeof *ds->n_codes);
-    ds->cols = calloc(ds->width, sizeof *ds->cols);
-    for (size_t c = 0; ds->cols && c < ds->width; c++)
-        ds->cols[c].width = 1;
-    ds->counts.width = 1;
-    ds->slots_cap = 1024;
-    ds->slots = calloc(ds->slots_cap, sizeof *ds->slots);
-    if (!ds->scratch || !ds->slots || !ds->cols || !ds->missing_codes || !ds->n_missing_codes ||
-        !ds->n_codes)
+    if (!ds->row || !ds->missing_codes || !ds->n_missing_codes || !ds->n_codes ||
+        edra_tuples_new(&ds->tuples, ds->width, spec->weight_column != NULL) < 0)
         return oom(err);
     return 0;
 }
@@ -219,195 +185,6 @@ static int match_header(edra_dataset *ds, char **names, size_t n_names, edra_err
     return 0;
 }
 
-static inline uint64_t buf_get(const code_buf *col, size_t t)
-{
-    return edra_count_at((edra_count_col){.data = col->data, .width = col->width}, t);
-}
-
-static inline void buf_put(code_buf *col, size_t t, uint64_t value)
-{
-    switch (col->width) {
-    case 1:
-        ((uint8_t *)col->data)[t] = (uint8_t)value;
-        break;
-    case 2:
-        ((uint16_t *)col->data)[t] = (uint16_t)value;
-        break;
-    case 4:
-        ((uint32_t *)col->data)[t] = (uint32_t)value;
-        break;
-    default:
-        ((uint64_t *)col->data)[t] = value;
-    }
-}
-
-/* Rewrites the first n values of col at width bytes each, codes through remap (NULL =
- * unchanged), in place: values that widen are rewritten from the last, values that narrow
- * from the first, so none is overwritten before it is read. col->data must hold n values
- * of the wider of the two widths. */
-static void recode(code_buf *col, size_t n, uint8_t width, const uint32_t *remap)
-{
-    code_buf from = *col, to = {.data = col->data, .width = width};
-    if (width > from.width) {
-        for (size_t t = n; t-- > 0;) {
-            uint64_t v = buf_get(&from, t);
-            buf_put(&to, t, remap ? remap[v] : v);
-        }
-    } else if (remap || width < from.width) {
-        for (size_t t = 0; t < n; t++) {
-            uint64_t v = buf_get(&from, t);
-            buf_put(&to, t, remap ? remap[v] : v);
-        }
-    }
-    col->width = width;
-}
-
-/* Widens col (of ds->tuples_cap values) in place to width bytes a value. */
-static int widen(edra_dataset *ds, code_buf *col, uint8_t width)
-{
-    if (width <= col->width)
-        return 0;
-    if (ds->tuples_cap) {
-        void *wider = realloc(col->data, ds->tuples_cap * width);
-        if (!wider)
-            return EDRA_ENOMEM;
-        col->data = wider;
-    }
-    recode(col, ds->n_tuples, width, NULL);
-    return 0;
-}
-
-/* Stores count as tuple t's records, widening the counts first if it needs more bytes. */
-static int put_count(edra_dataset *ds, size_t t, uint64_t count)
-{
-    if (widen(ds, &ds->counts, edra_count_width(count)) < 0)
-        return EDRA_ENOMEM;
-    buf_put(&ds->counts, t, count);
-    return 0;
-}
-
-static uint64_t hash_codes(const uint32_t *codes, size_t width)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (size_t i = 0; i < width; i++) {
-        h ^= codes[i];
-        h *= 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    return h;
-}
-
-/* A slot of the tuple table holds the upper half of the tuple's hash beside its index, so a
- * probe passes over other tuples without reading their codes (one cache miss per column),
- * and the slot's position, taken from those same bits, lets the table grow without
- * touching the columns. */
-#define SLOT_FINGERPRINT 0xffffffff00000000ULL
-
-static inline size_t slot_home(uint64_t slot_or_hash, size_t cap)
-{
-    return (size_t)(slot_or_hash >> 32) & (cap - 1);
-}
-
-static int grow_tuple_slots(edra_dataset *ds)
-{
-    size_t cap = ds->slots_cap * 2;
-    uint64_t *slots = calloc(cap, sizeof *slots);
-    if (!slots)
-        return EDRA_ENOMEM;
-    edra_hugepages_advise(slots, cap * sizeof *slots);
-    for (size_t i = 0; i < ds->slots_cap; i++) {
-        uint64_t slot = ds->slots[i];
-        if (!slot)
-            continue;
-        size_t pos = slot_home(slot, cap);
-        while (slots[pos])
-            pos = (pos + 1) & (cap - 1);
-        slots[pos] = slot;
-    }
-    free(ds->slots);
-    ds->slots = slots;
-    ds->slots_cap = cap;
-    return 0;
-}
-
-static int same_tuple(const edra_dataset *ds, size_t t, const uint32_t *codes)
-{
-    for (size_t c = 0; c < ds->width; c++)
-        if (buf_get(&ds->cols[c], t) != codes[c])
-            return 0;
-    return 1;
-}
-
-/* Adds count records carrying codes, whose hash is h and whose sampling weights sum to
- * weight (ignored without a weight column). */
-static int add_tuple(edra_dataset *ds, const uint32_t *codes, uint64_t h, uint64_t count,
-                     double weight)
-{
-    size_t width = ds->width, mask = ds->slots_cap - 1;
-    uint64_t fingerprint = h & SLOT_FINGERPRINT;
-    size_t pos = slot_home(h, ds->slots_cap);
-    for (;;) {
-        uint64_t slot = ds->slots[pos];
-        if (!slot)
-            break;
-        size_t t = (uint32_t)slot - 1;
-        if ((slot & SLOT_FINGERPRINT) == fingerprint && same_tuple(ds, t, codes)) {
-            if (put_count(ds, t, buf_get(&ds->counts, t) + count) < 0)
-                return EDRA_ENOMEM;
-            if (ds->weights)
-                ds->weights[t] += weight;
-            return 0;
-        }
-        pos = (pos + 1) & mask;
-    }
-    if (ds->n_tuples >= UINT32_MAX - 1)
-        return EDRA_ERANGE;
-    if (ds->n_tuples == ds->tuples_cap) {
-        size_t cap = ds->tuples_cap ? ds->tuples_cap * 2 : 1024;
-        for (size_t c = 0; c < width; c++) {
-            void *col = realloc(ds->cols[c].data, cap * ds->cols[c].width);
-            if (!col)
-                return EDRA_ENOMEM;
-            ds->cols[c].data = col;
-        }
-        void *counts = realloc(ds->counts.data, cap * ds->counts.width);
-        if (!counts)
-            return EDRA_ENOMEM;
-        ds->counts.data = counts;
-        if (ds->weight_col >= 0) {
-            double *weights = realloc(ds->weights, cap * sizeof *weights);
-            if (!weights)
-                return EDRA_ENOMEM;
-            ds->weights = weights;
-        }
-        ds->tuples_cap = cap;
-    }
-    for (size_t c = 0; c < width; c++)
-        buf_put(&ds->cols[c], ds->n_tuples, codes[c]);
-    if (put_count(ds, ds->n_tuples, count) < 0)
-        return EDRA_ENOMEM;
-    if (ds->weights)
-        ds->weights[ds->n_tuples] = weight;
-    ds->slots[pos] = fingerprint | ((uint64_t)ds->n_tuples + 1);
-    ds->n_tuples++;
-    /* Load at most 0.7: the 8-byte slots hold a probe's run in one or two cache lines. The
-     * positions come from 32 hash bits, so the table stops at 2^32 slots. */
-    if (10 * ds->n_tuples > 7 * ds->slots_cap && (uint64_t)ds->slots_cap < (UINT64_C(1) << 32) &&
-        ds->slots_cap <= SIZE_MAX / 2)
-        return grow_tuple_slots(ds);
-    return 0;
-}
-
-/* Adds the pending row, if any. */
-static int flush_pending(edra_dataset *ds)
-{
-    if (!ds->pending)
-        return 0;
-    ds->pending = 0;
-    return add_tuple(ds, ds->scratch + ds->pending_at, ds->pending_hash, ds->pending_count,
-                     ds->pending_weight);
-}
-
 static int parse_count(const char *text, uint64_t *out)
 {
     char *end = NULL;
@@ -466,23 +243,18 @@ static int encode_value(edra_dataset *ds, size_t c, edra_dict *dict, const char 
     if (missing) {
         uint32_t *markers = ds->missing_codes + c * n_markers;
         /* One code per distinct marker, so the list never outgrows the spec's markers. */
-        if (is_new && is_missing(ds->spec, value, len))
+        if (is_new && edra_leafcodes_is_missing(ds->spec, value, len))
             markers[ds->n_missing_codes[c]++] = (uint32_t)code;
         for (size_t i = 0; i < ds->n_missing_codes[c]; i++)
             if (markers[i] == (uint32_t)code)
                 *missing += count;
     }
-    /* A column starts at one byte a code and widens as its dictionary outgrows that. */
-    if (code >> (8 * ds->cols[c].width) &&
-        widen(ds, &ds->cols[c], edra_code_width((uint64_t)code + 1)) < 0)
-        return oom(err);
-    ds->scratch[ds->row_at + c] = (uint32_t)code;
+    ds->row[c] = (uint32_t)code;
     return 0;
 }
 
-/* Encodes one source row (fields indexed by source column). The row's tuple is added one
- * row late: its slot in the tuple table is prefetched now and read while the next row is
- * parsed, since with millions of tuples nearly every probe is a miss to memory. */
+/* Encodes one source row (fields indexed by source column) and adds its tuple, which the
+ * table stores one row late (edra_tuples_add): the last row waits for edra_tuples_flush. */
 static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths, size_t line,
                    edra_error *err)
 {
@@ -528,17 +300,9 @@ static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths,
     if (UINT64_MAX - ds->records < count)
         return edra_error_set(err, EDRA_ERANGE, "%s:%zu: record count overflows", ds->source_name, line);
     ds->records += count;
-    uint64_t h = hash_codes(ds->scratch + ds->row_at, ds->width);
-    __builtin_prefetch(&ds->slots[slot_home(h, ds->slots_cap)]);
-    if ((rc = flush_pending(ds)) < 0)
-        return table_error(ds, rc, err);
-    ds->pending = 1;
-    ds->pending_at = ds->row_at;
-    ds->pending_hash = h;
-    ds->pending_count = count;
     /* A row of a pre-aggregated input stands for count records of that weight each. */
-    ds->pending_weight = weight * (double)count;
-    ds->row_at = ds->row_at ? 0 : ds->width;
+    if ((rc = edra_tuples_add(ds->tuples, ds->row, count, weight * (double)count)) < 0)
+        return table_error(ds, rc, err);
     return 0;
 }
 
@@ -663,251 +427,16 @@ done:
     return rc;
 }
 
-/* Builders see the column's distinct values without the missing-value markers, which
- * become leaves of their own afterwards (map_onto_hierarchy); *leaf_of gets each
- * dictionary code's leaf, UINT32_MAX for a marker. The builder leaves out empty values
- * itself, so the values are copied only to blank out other markers. */
-static int build_from_values(edra_hierarchy **out, uint32_t **leaf_of, const edra_dataset *ds,
-                             const edra_spec_attr *a, edra_dict *dict, edra_error *err)
-{
-    size_t n = edra_dict_size(dict), markers = 0;
-    const char *const *values = edra_dict_values(dict);
-    const char **present = NULL;
-    int rc = 0;
-    *leaf_of = malloc((n ? n : 1) * sizeof **leaf_of);
-    if (!*leaf_of)
-        return oom(err);
-    for (size_t i = 0; i < n; i++)
-        markers += values[i][0] && is_missing(ds->spec, values[i], strlen(values[i]));
-    if (markers) {
-        present = malloc(n * sizeof *present);
-        if (!present) {
-            rc = oom(err);
-            goto done;
-        }
-        for (size_t i = 0; i < n; i++)
-            present[i] = is_missing(ds->spec, values[i], strlen(values[i])) ? "" : values[i];
-        values = present;
-    }
-    rc = edra_builder_build_mapped(out, a, values, n, *leaf_of, err);
-done:
-    free(present);
-    if (rc < 0) {
-        free(*leaf_of);
-        *leaf_of = NULL;
-    }
-    return rc;
-}
-
-/* Builds the hierarchy an attribute asks for over the column's distinct values; a builder
- * also gives each dictionary code's leaf (*leaf_of, else NULL). */
-static int attribute_hierarchy(edra_hierarchy **out, uint32_t **leaf_of, const edra_dataset *ds,
-                               const edra_spec_attr *a, edra_dict *dict, int required,
-                               edra_error *err)
-{
-    *out = NULL;
-    *leaf_of = NULL;
-    switch (a->hierarchy.kind) {
-    case EDRA_HIER_FILE:
-        return edra_hierfile_load(out, a->hierarchy.path, a->hierarchy.delimiter, err);
-    case EDRA_HIER_NONE:
-        if (!required)
-            return 0;
-        return edra_hierarchy_new_flat(out, edra_dict_values(dict), edra_dict_size(dict), err);
-    default:
-        return build_from_values(out, leaf_of, ds, a, dict, err);
-    }
-}
-
-/* Maps dictionary codes onto hierarchy leaves; a missing-value marker absent from the
- * hierarchy becomes a leaf of its own, any other absent value is an error. leaf_of (a
- * builder's, taken over) already holds the leaves of all values but the markers and the
- * empty value, which are no leaves then: no lookup is needed. */
-static int map_onto_hierarchy(uint32_t **remap_out, edra_dataset *ds, edra_hierarchy *h,
-                              edra_dict *dict, const edra_spec_attr *a, uint32_t *leaf_of,
-                              edra_error *err)
-{
-    size_t n = edra_dict_size(dict), n_absent = 0;
-    uint32_t first_absent = 0;
-    uint32_t *remap = leaf_of ? leaf_of : malloc((n ? n : 1) * sizeof *remap);
-    if (!remap)
-        return oom(err);
-    for (uint32_t code = 0; code < n; code++) {
-        if (leaf_of && leaf_of[code] != UINT32_MAX)
-            continue;
-        const char *v = edra_dict_value(dict, code);
-        int64_t leaf = leaf_of ? -1 : edra_hierarchy_find(h, v);
-        if (leaf < 0 && is_missing(ds->spec, v, strlen(v))) {
-            int rc = edra_hierarchy_add_leaf(h, v, &remap[code], err);
-            if (rc < 0) {
-                free(remap);
-                return rc;
-            }
-            continue;
-        }
-        if (leaf < 0) {
-            if (n_absent == 0 || edra_dict_first_line(dict, code) < edra_dict_first_line(dict, first_absent))
-                first_absent = code;
-            n_absent++;
-            continue;
-        }
-        remap[code] = (uint32_t)leaf;
-    }
-    if (n_absent) {
-        free(remap);
-        const char *where = a->hierarchy.kind == EDRA_HIER_FILE ? a->hierarchy.path : "its hierarchy";
-        /* Sensitive values are never quoted; QI values may be, to help fix the hierarchy. */
-        if (a->role == EDRA_ROLE_SENSITIVE)
-            return edra_error_set(err, EDRA_EDATA,
-                                  "%s:%zu: a value of column '%s' is not in %s (%zu distinct values missing)",
-                                  ds->source_name, edra_dict_first_line(dict, first_absent), a->name,
-                                  where, n_absent);
-        return edra_error_set(err, EDRA_EDATA,
-                              "%s:%zu: value '%.40s' of column '%s' is not in %s (%zu distinct values missing)",
-                              ds->source_name, edra_dict_first_line(dict, first_absent),
-                              edra_dict_value(dict, first_absent), a->name, where, n_absent);
-    }
-    *remap_out = remap;
-    return 0;
-}
-
-/* Hands column col over as a microdata column of n_codes codes: dictionary codes remapped
- * in place to leaf codes (remap NULL = kept), stored in the width n_codes needs, the spare
- * capacity returned. */
-static int take_column(edra_code_col *out, edra_dataset *ds, size_t col, const uint32_t *remap,
-                       uint64_t n_codes)
-{
-    code_buf *codes = &ds->cols[col];
-    uint8_t width = edra_code_width(n_codes), before = codes->width;
-    size_t bytes = (ds->n_tuples ? ds->n_tuples : 1) * width;
-    if (width > before) {
-        void *wider = realloc(codes->data, bytes);
-        if (!wider)
-            return EDRA_ENOMEM;
-        codes->data = wider;
-    }
-    recode(codes, ds->n_tuples, width, remap);
-    if (width <= before) {
-        void *fit = realloc(codes->data, bytes);
-        if (fit)
-            codes->data = fit;
-    }
-    out->data = codes->data;
-    out->width = width;
-    codes->data = NULL;
-    return 0;
-}
-
-typedef struct {
-    double number;
-    const char *text;
-    uint32_t code;
-} rank_item;
-
-static int cmp_rank_number(const void *a, const void *b)
-{
-    const rank_item *x = a, *y = b;
-    return (x->number > y->number) - (x->number < y->number);
-}
-
-static int cmp_rank_text(const void *a, const void *b)
-{
-    return strcmp(((const rank_item *)a)->text, ((const rank_item *)b)->text);
-}
-
-/* The order of an SA's values for ordered t-closeness: numeric for numbers, chronological
- * for ISO dates, the spec's order for ordinals, the hierarchy's row order otherwise;
- * NULL (no order) for plain strings without a hierarchy. */
-static int sa_order(uint32_t **rank_out, edra_dataset *ds, size_t s, edra_error *err)
-{
-    const edra_spec_attr *a = ds->sa_attr[s];
-    edra_dict *dict = ds->sa_dict[s];
-    uint32_t domain = ds->sa_domain[s];
-    uint32_t *rank = NULL;
-    rank_item *items = NULL;
-    *rank_out = NULL;
-    if (ds->sa_hier[s]) {
-        /* Codes are leaf codes, whose order is the hierarchy file's row order. */
-        rank = malloc((domain ? domain : 1) * sizeof *rank);
-        if (!rank)
-            return oom(err);
-        for (uint32_t c = 0; c < domain; c++)
-            rank[c] = c;
-        *rank_out = rank;
-        return 0;
-    }
-    if (a->type == EDRA_TYPE_STRING)
-        return 0;
-    items = malloc((domain ? domain : 1) * sizeof *items);
-    rank = malloc((domain ? domain : 1) * sizeof *rank);
-    if (!items || !rank) {
-        free(items);
-        free(rank);
-        return oom(err);
-    }
-    for (uint32_t c = 0; c < domain; c++) {
-        const char *v = edra_dict_value(dict, c);
-        items[c].code = c;
-        items[c].text = v;
-        items[c].number = 0;
-        if (a->type == EDRA_TYPE_INTEGER || a->type == EDRA_TYPE_DECIMAL) {
-            char *end = NULL;
-            items[c].number = strtod(v, &end);
-            if (is_missing(ds->spec, v, strlen(v)))
-                items[c].number = -HUGE_VAL;
-            else if (end == v || *end) {
-                free(items);
-                free(rank);
-                return edra_error_set(err, EDRA_EDATA, "%s:%zu: column '%s' is declared %s but holds a non-number",
-                                      ds->source_name, edra_dict_first_line(dict, c), a->name,
-                                      a->type == EDRA_TYPE_INTEGER ? "integer" : "decimal");
-            }
-        } else if (a->type == EDRA_TYPE_ORDINAL && a->n_order) {
-            size_t pos = a->n_order;
-            for (size_t i = 0; i < a->n_order; i++)
-                if (strcmp(a->order[i], v) == 0)
-                    pos = i;
-            if (pos == a->n_order && !is_missing(ds->spec, v, strlen(v))) {
-                free(items);
-                free(rank);
-                return edra_error_set(err, EDRA_EDATA, "%s:%zu: a value of column '%s' is not in its order list",
-                                      ds->source_name, edra_dict_first_line(dict, c), a->name);
-            }
-            items[c].number = (double)pos;
-        }
-    }
-    if (a->type == EDRA_TYPE_DATE)
-        qsort(items, domain, sizeof *items, cmp_rank_text);
-    else
-        qsort(items, domain, sizeof *items, cmp_rank_number);
-    for (uint32_t i = 0; i < domain; i++)
-        rank[items[i].code] = i;
-    free(items);
-    *rank_out = rank;
-    return 0;
-}
-
 static int finish_encoding(edra_dataset *ds, edra_error *err)
 {
     size_t n = ds->n_qi + ds->n_sa + 1;
     /* The rows are read: the tuple index and the spare capacity go before the hierarchies
      * are built, so the peak is the columns plus one hash table, never two. */
-    free(ds->slots);
-    ds->slots = NULL;
+    edra_tuples_seal(ds->tuples);
     for (size_t d = 0; d < ds->n_qi; d++)
         edra_dict_seal(ds->qi_dict[d]);
     for (size_t s = 0; s < ds->n_sa; s++)
         edra_dict_seal(ds->sa_dict[s]);
-    if (ds->n_tuples < ds->tuples_cap) {
-        void *counts = realloc(ds->counts.data, ds->n_tuples * ds->counts.width);
-        if (counts)
-            ds->counts.data = counts;
-        if (ds->weights) {
-            double *weights = realloc(ds->weights, ds->n_tuples * sizeof *weights);
-            if (weights)
-                ds->weights = weights;
-        }
-    }
     ds->qi_codes = calloc(n, sizeof *ds->qi_codes);
     ds->sa_codes = calloc(n, sizeof *ds->sa_codes);
     ds->sa_rank = calloc(n, sizeof *ds->sa_rank);
@@ -918,15 +447,16 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
         return oom(err);
     for (size_t d = 0; d < ds->n_qi; d++) {
         uint32_t *remap = NULL, *leaf_of = NULL;
-        int rc = attribute_hierarchy(&ds->qi_hier[d], &leaf_of, ds, ds->qi_attr[d], ds->qi_dict[d],
-                                     1, err);
+        int rc = edra_leafcodes_hierarchy(&ds->qi_hier[d], &leaf_of, ds->spec, ds->qi_attr[d],
+                                          ds->qi_dict[d], 1, err);
         if (rc < 0)
             return rc;
-        rc = map_onto_hierarchy(&remap, ds, ds->qi_hier[d], ds->qi_dict[d], ds->qi_attr[d],
-                                leaf_of, err);
+        rc = edra_leafcodes_remap(&remap, ds->spec, ds->source_name, ds->qi_hier[d],
+                                  ds->qi_dict[d], ds->qi_attr[d], leaf_of, err);
         if (rc < 0)
             return rc;
-        rc = take_column(&ds->qi_codes[d], ds, d, remap, edra_hierarchy_leaves(ds->qi_hier[d]));
+        rc = edra_tuples_take_column(&ds->qi_codes[d], ds->tuples, d, remap,
+                                     edra_hierarchy_leaves(ds->qi_hier[d]));
         free(remap);
         if (rc < 0)
             return oom(err);
@@ -936,34 +466,37 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
     }
     for (size_t s = 0; s < ds->n_sa; s++) {
         uint32_t *remap = NULL, *leaf_of = NULL;
-        int rc = attribute_hierarchy(&ds->sa_hier[s], &leaf_of, ds, ds->sa_attr[s], ds->sa_dict[s],
-                                     0, err);
+        int rc = edra_leafcodes_hierarchy(&ds->sa_hier[s], &leaf_of, ds->spec, ds->sa_attr[s],
+                                          ds->sa_dict[s], 0, err);
         if (rc < 0)
             return rc;
         if (ds->sa_hier[s]) {
-            rc = map_onto_hierarchy(&remap, ds, ds->sa_hier[s], ds->sa_dict[s], ds->sa_attr[s],
-                                    leaf_of, err);
+            rc = edra_leafcodes_remap(&remap, ds->spec, ds->source_name, ds->sa_hier[s],
+                                      ds->sa_dict[s], ds->sa_attr[s], leaf_of, err);
             if (rc < 0)
                 return rc;
             ds->sa_domain[s] = (uint32_t)edra_hierarchy_leaves(ds->sa_hier[s]);
         } else {
             ds->sa_domain[s] = (uint32_t)edra_dict_size(ds->sa_dict[s]);
         }
-        rc = take_column(&ds->sa_codes[s], ds, ds->n_qi + s, remap, ds->sa_domain[s]);
+        rc = edra_tuples_take_column(&ds->sa_codes[s], ds->tuples, ds->n_qi + s, remap,
+                                     ds->sa_domain[s]);
         free(remap);
         if (rc < 0)
             return oom(err);
-        rc = sa_order(&ds->sa_rank[s], ds, s, err);
+        rc = edra_leafcodes_sa_rank(&ds->sa_rank[s], ds->spec, ds->source_name, ds->sa_attr[s],
+                                    ds->sa_dict[s], ds->sa_hier[s], ds->sa_domain[s], err);
         if (rc < 0)
             return rc;
         edra_dict_free(ds->sa_dict[s]);
         ds->sa_dict[s] = NULL;
     }
-    if (ds->household_dict && take_column(&ds->household_codes, ds, ds->n_qi + ds->n_sa, NULL,
-                                          edra_dict_size(ds->household_dict)) < 0)
+    if (ds->household_dict &&
+        edra_tuples_take_column(&ds->household_codes, ds->tuples, ds->n_qi + ds->n_sa, NULL,
+                                edra_dict_size(ds->household_dict)) < 0)
         return oom(err);
     edra_microdata *md = &ds->md;
-    md->n_tuples = ds->n_tuples;
+    md->n_tuples = edra_tuples_size(ds->tuples);
     md->n_records = ds->records;
     md->n_qi = ds->n_qi;
     md->qi_names = ds->qi_names;
@@ -975,8 +508,8 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
     md->sa_domain = ds->sa_domain;
     md->sa_rank = (const uint32_t *const *)ds->sa_rank;
     md->sa_hier = (const edra_hierarchy *const *)ds->sa_hier;
-    md->counts = (edra_count_col){.data = ds->counts.data, .width = ds->counts.width};
-    md->weights = ds->weights;
+    md->counts = edra_tuples_counts(ds->tuples);
+    md->weights = edra_tuples_weights(ds->tuples);
     md->households = ds->household_codes;
     md->n_households = ds->household_dict ? (uint32_t)edra_dict_size(ds->household_dict) : 0;
     return 0;
@@ -1046,7 +579,7 @@ int edra_dataset_load(edra_dataset **out, const edra_spec *spec, edra_error *err
     }
     if (rc < 0)
         goto done;
-    if ((rc = flush_pending(ds)) < 0) {
+    if ((rc = edra_tuples_flush(ds->tuples)) < 0) {
         rc = table_error(ds, rc, err);
         goto done;
     }
@@ -1098,15 +631,10 @@ void edra_dataset_free(edra_dataset *ds)
     free(ds->sa_dict);
     free(ds->qi_missing);
     free(ds->sa_missing);
-    for (size_t c = 0; ds->cols && c < ds->width; c++)
-        free(ds->cols[c].data);
-    free(ds->cols);
-    free(ds->counts.data);
-    free(ds->weights);
+    edra_tuples_free(ds->tuples);
     free((void *)ds->household_codes.data);
     edra_dict_free(ds->household_dict);
-    free(ds->slots);
-    free(ds->scratch);
+    free(ds->row);
     free(ds->missing_codes);
     free(ds->n_missing_codes);
     free(ds->n_codes);
