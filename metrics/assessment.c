@@ -222,7 +222,7 @@ static void sa_figures(edra_sa_figures *s, const edra_sadist *d, const edra_micr
             continue;
         any = 1;
         if (single_done && d->offsets[c + 1] - d->offsets[c] == 1) {
-            uint32_t v = d->values[d->offsets[c]];
+            uint32_t v = edra_code_at(d->values, d->offsets[c]);
             if (single_done[v])
                 continue;
             single_done[v] = 1;

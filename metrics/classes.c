@@ -27,7 +27,8 @@ struct edra_classes {
 #define PEEK 8
 /* Key spaces up to this size use the direct array whatever the number of items. */
 #define DIRECT_SMALL (1u << 16)
-/* Largest class x value matrix counted densely by edra_sadist_build (8 bytes a cell). */
+/* Largest class x value matrix counted densely by edra_sadist_build (up to 8 bytes a
+ * cell). */
 #define DENSE_SADIST_CELLS (1u << 24)
 
 /* Per-QI lookup tables for one transformation and how keys are formed from them. */
@@ -461,36 +462,109 @@ static void sort_codes(uint32_t *v, size_t n)
     }
 }
 
+/* Store (or add to) an entry's code or count at index i of an array of the given width. In
+ * the loops below the width never changes, so the switch costs a predicted branch. */
+static inline void code_put(void *data, uint8_t width, size_t i, uint32_t v)
+{
+    switch (width) {
+    case 1:
+        ((uint8_t *)data)[i] = (uint8_t)v;
+        break;
+    case 2:
+        ((uint16_t *)data)[i] = (uint16_t)v;
+        break;
+    default:
+        ((uint32_t *)data)[i] = v;
+    }
+}
+
+static inline void count_put(void *data, uint8_t width, size_t i, uint64_t n)
+{
+    switch (width) {
+    case 1:
+        ((uint8_t *)data)[i] = (uint8_t)n;
+        break;
+    case 2:
+        ((uint16_t *)data)[i] = (uint16_t)n;
+        break;
+    case 4:
+        ((uint32_t *)data)[i] = (uint32_t)n;
+        break;
+    default:
+        ((uint64_t *)data)[i] = n;
+    }
+}
+
+static inline void count_add(void *data, uint8_t width, size_t i, uint64_t n)
+{
+    switch (width) {
+    case 1:
+        ((uint8_t *)data)[i] += (uint8_t)n;
+        break;
+    case 2:
+        ((uint16_t *)data)[i] += (uint16_t)n;
+        break;
+    case 4:
+        ((uint32_t *)data)[i] += (uint32_t)n;
+        break;
+    default:
+        ((uint64_t *)data)[i] += n;
+    }
+}
+
+/* An entry's count is at most its class's size, so counts are first stored in the width of
+ * the largest class kept, then narrowed to the largest entry's (one pass, in place: entry i
+ * moves down to i * narrower width, past every byte still to be read). */
+static void narrow_counts(edra_sadist *out, void *counts, size_t n_entries, uint64_t largest)
+{
+    uint8_t width = edra_count_width(largest);
+    edra_count_col wide = {counts, out->counts.width};
+    if (width < wide.width)
+        for (size_t i = 0; i < n_entries; i++)
+            count_put(counts, width, i, edra_count_at(wide, i));
+    out->counts.width = width;
+}
+
 /* The class x value matrix counted densely, one pass over the tuples in order, then read
  * row by row into out's entries: when classes x values is at most twice the tuples, one
- * add per tuple into the matrix beats sorting the pairs by class. Returns 0 or EDRA_ENOMEM
- * (out's arrays are allocated by the caller, its totals zero). */
-static int sadist_dense(edra_sadist *out, const edra_classes *c, edra_code_col codes)
+ * add per tuple into the matrix beats sorting the pairs by class. A cell is at most its
+ * class's size, so cells take the counts' width: the adds land at random in the matrix,
+ * and a narrower one misses the cache less. Returns the largest entry (1 when there is
+ * none), or 0 when there is no room for the matrix (out's entry arrays are allocated by the
+ * caller for n_tuples entries, its totals zero). */
+static uint64_t sadist_dense(edra_sadist *out, void *values, void *counts,
+                             const edra_classes *c, edra_code_col codes)
 {
     const edra_microdata *md = c->md;
     size_t n_values = out->n_values, n_entries = 0;
     size_t n_cells = c->n_classes * n_values;
-    uint64_t *cell = calloc(n_cells ? n_cells : 1, sizeof *cell);
+    uint8_t vw = out->values.width, cw = out->counts.width;
+    uint64_t largest = 0;
+    void *cell = calloc(n_cells ? n_cells : 1, cw);
     if (!cell)
-        return EDRA_ENOMEM;
+        return 0;
     for (size_t t = 0; t < md->n_tuples; t++) {
         uint32_t v = edra_code_at(codes, t);
         uint64_t n = edra_count_at(md->counts, t);
-        cell[(size_t)c->of_tuple[t] * n_values + v] += n;
+        count_add(cell, cw, (size_t)c->of_tuple[t] * n_values + v, n);
         out->totals[v] += n;
     }
+    edra_count_col matrix = {cell, cw};
     for (size_t k = 0; k < c->n_classes; k++) {
-        const uint64_t *row = cell + k * n_values;
-        out->offsets[k] = n_entries;
-        for (size_t v = 0; v < n_values; v++)
-            if (row[v]) {
-                out->values[n_entries] = (uint32_t)v;
-                out->counts[n_entries++] = row[v];
+        out->offsets[k] = (uint32_t)n_entries;
+        for (size_t v = 0; v < n_values; v++) {
+            uint64_t n = edra_count_at(matrix, k * n_values + v);
+            if (n) {
+                code_put(values, vw, n_entries, (uint32_t)v);
+                count_put(counts, cw, n_entries++, n);
+                if (n > largest)
+                    largest = n;
             }
+        }
     }
-    out->offsets[c->n_classes] = n_entries;
+    out->offsets[c->n_classes] = (uint32_t)n_entries;
     free(cell);
-    return 0;
+    return largest ? largest : 1;
 }
 
 /* Without room for the dense matrix, the tuples' (value, count) pairs are scattered into
@@ -507,45 +581,72 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
     size_t n_classes = c->n_classes, n_tuples = md->n_tuples;
     uint64_t *acc = NULL;
     uint32_t *touched = NULL;
+    void *values = NULL, *counts = NULL;
     size_t n_entries = 0, begin = 0;
+    uint64_t largest = 0, biggest = 0;
+    uint8_t vw = edra_code_width(n_values), cw = 8;
+    edra_code_col vcol;
+    edra_count_col ccol;
     int rc = 0;
 
+    assert(n_tuples < UINT32_MAX); /* entries <= tuples fit the 32-bit offsets */
     memset(out, 0, sizeof *out);
     out->n_classes = n_classes;
     out->n_values = n_values;
     out->n_records = md->n_records;
-    acc = calloc(n_values ? n_values : 1, sizeof *acc);
-    touched = malloc((n_values ? n_values : 1) * sizeof *touched);
+    out->values.width = vw;
     out->offsets = calloc(n_classes + 1, sizeof *out->offsets);
     out->totals = calloc(n_values ? n_values : 1, sizeof *out->totals);
-    out->values = malloc((n_tuples ? n_tuples : 1) * sizeof *out->values);
-    out->counts = malloc((n_tuples ? n_tuples : 1) * sizeof *out->counts);
     /* Written at random by the scatter below, and touched throughout. */
     edra_hugepages_advise(out->offsets, (n_classes + 1) * sizeof *out->offsets);
-    edra_hugepages_advise(out->values, n_tuples * sizeof *out->values);
-    edra_hugepages_advise(out->counts, n_tuples * sizeof *out->counts);
-    if (!acc || !touched || !out->offsets || !out->totals || !out->values || !out->counts) {
-        rc = edra_error_set(err, EDRA_ENOMEM, "out of memory building sensitive distributions");
-        goto done;
-    }
+    if (!out->offsets || !out->totals)
+        goto nomem;
     if ((uint64_t)n_classes * n_values <= 2 * (uint64_t)n_tuples &&
         (uint64_t)n_classes * n_values <= DENSE_SADIST_CELLS) {
-        rc = sadist_dense(out, c, codes);
-        if (rc != EDRA_ENOMEM)
+        for (size_t k = 0; k < n_classes; k++)
+            if (c->sizes[k] > biggest)
+                biggest = c->sizes[k];
+        cw = out->counts.width = edra_count_width(biggest);
+        values = malloc((n_tuples ? n_tuples : 1) * vw);
+        counts = malloc((n_tuples ? n_tuples : 1) * cw);
+        if (!values || !counts)
+            goto nomem;
+        largest = sadist_dense(out, values, counts, c, codes);
+        if (largest)
             goto done;
-        rc = 0; /* no room for the matrix: the sparse way below needs none */
+        /* no room for the matrix: the sparse way below needs none */
+        free(values);
+        free(counts);
+        values = counts = NULL;
     }
+    acc = calloc(n_values ? n_values : 1, sizeof *acc);
+    touched = malloc((n_values ? n_values : 1) * sizeof *touched);
+    if (!acc || !touched)
+        goto nomem;
     /* Both passes touch a class's counter at random among millions: it is fetched AHEAD
-     * tuples early. */
+     * tuples early. The first also finds the largest class kept, which bounds the counts. */
+    biggest = 0;
     for (size_t t = 0; t < n_tuples; t++) {
         if (t + AHEAD < n_tuples)
             __builtin_prefetch(&out->offsets[c->of_tuple[t + AHEAD] + 1]);
-        if (c->sizes[c->of_tuple[t]] >= min_size)
+        uint64_t size = c->sizes[c->of_tuple[t]];
+        if (size >= min_size) {
             out->offsets[c->of_tuple[t] + 1]++;
+            if (size > biggest)
+                biggest = size;
+        }
         out->totals[edra_code_at(codes, t)] += edra_count_at(md->counts, t);
     }
     for (size_t k = 0; k < n_classes; k++)
         out->offsets[k + 1] += out->offsets[k];
+    n_entries = out->offsets[n_classes]; /* pairs before the merge */
+    cw = out->counts.width = edra_count_width(biggest);
+    values = malloc((n_entries ? n_entries : 1) * vw);
+    counts = malloc((n_entries ? n_entries : 1) * cw);
+    if (!values || !counts)
+        goto nomem;
+    edra_hugepages_advise(values, n_entries * vw);
+    edra_hugepages_advise(counts, n_entries * cw);
     /* offsets[k] is class k's start and serves as its cursor, so afterwards offsets[k]
      * holds class k's end. */
     for (size_t t = 0; t < n_tuples; t++) {
@@ -555,45 +656,60 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
         if (c->sizes[k] < min_size)
             continue;
         size_t at = out->offsets[k]++;
-        out->values[at] = edra_code_at(codes, t);
-        out->counts[at] = edra_count_at(md->counts, t);
+        code_put(values, vw, at, edra_code_at(codes, t));
+        count_put(counts, cw, at, edra_count_at(md->counts, t));
     }
+    vcol = (edra_code_col){values, vw};
+    ccol = (edra_count_col){counts, cw};
+    n_entries = 0;
     for (size_t k = 0; k < n_classes; k++) {
         size_t end = out->offsets[k], n_touched = 0;
-        out->offsets[k] = n_entries;
+        out->offsets[k] = (uint32_t)n_entries;
         if (end - begin == 1) {
-            out->values[n_entries] = out->values[begin];
-            out->counts[n_entries++] = out->counts[begin];
+            uint64_t n = edra_count_at(ccol, begin);
+            code_put(values, vw, n_entries, edra_code_at(vcol, begin));
+            count_put(counts, cw, n_entries++, n);
+            if (n > largest)
+                largest = n;
             begin = end;
             continue;
         }
         for (size_t i = begin; i < end; i++) {
-            uint32_t code = out->values[i];
+            uint32_t code = edra_code_at(vcol, i);
             if (acc[code] == 0)
                 touched[n_touched++] = code;
-            acc[code] += out->counts[i];
+            acc[code] += edra_count_at(ccol, i);
         }
         sort_codes(touched, n_touched);
         for (size_t j = 0; j < n_touched; j++) {
-            out->values[n_entries] = touched[j];
-            out->counts[n_entries] = acc[touched[j]];
+            uint64_t n = acc[touched[j]];
+            code_put(values, vw, n_entries, touched[j]);
+            count_put(counts, cw, n_entries, n);
+            if (n > largest)
+                largest = n;
             acc[touched[j]] = 0;
             n_entries++;
         }
         begin = end;
     }
-    out->offsets[n_classes] = n_entries;
+    out->offsets[n_classes] = (uint32_t)n_entries;
+    goto done;
+nomem:
+    rc = edra_error_set(err, EDRA_ENOMEM, "out of memory building sensitive distributions");
 done:
     if (rc == 0) {
-        /* Give back the entry arrays' unused tail. */
+        /* Narrow the counts to the largest entry and give back the unused tail. */
         n_entries = out->offsets[n_classes];
-        uint32_t *values = realloc(out->values, (n_entries ? n_entries : 1) * sizeof *values);
-        uint64_t *counts = realloc(out->counts, (n_entries ? n_entries : 1) * sizeof *counts);
-        if (values)
-            out->values = values;
-        if (counts)
-            out->counts = counts;
+        narrow_counts(out, counts, n_entries, largest);
+        void *v = realloc(values, (n_entries ? n_entries : 1) * out->values.width);
+        void *n = realloc(counts, (n_entries ? n_entries : 1) * out->counts.width);
+        if (v)
+            values = v;
+        if (n)
+            counts = n;
     }
+    out->values.data = values;
+    out->counts.data = counts;
     free(acc);
     free(touched);
     if (rc < 0)
@@ -610,9 +726,10 @@ void edra_sadist_clear(edra_sadist *d)
 {
     if (!d)
         return;
+    /* The entry arrays are the sadist's own; the columns only read them. */
     free(d->offsets);
-    free(d->values);
-    free(d->counts);
+    free((void *)d->values.data);
+    free((void *)d->counts.data);
     free(d->totals);
     memset(d, 0, sizeof *d);
 }

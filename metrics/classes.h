@@ -47,13 +47,20 @@ const edra_microdata *edra_classes_microdata(const edra_classes *c);
 int edra_classes_codes(uint32_t **out, const edra_classes *c);
 
 /* The sensitive values of each class as a sparse class x value count matrix in CSR form.
- * Plain struct filled by edra_sadist_build, released with edra_sadist_clear. */
+ * Plain struct filled by edra_sadist_build, released with edra_sadist_clear. Each column
+ * takes as few bytes as its largest element allows (millions of classes on near-unique
+ * data): read an entry with edra_code_at(values, i) and edra_count_at(counts, i). */
 typedef struct {
     size_t n_classes;
     uint32_t n_values;      /* SA domain size */
-    size_t *offsets;        /* [n_classes+1]: entries of class c are [offsets[c], offsets[c+1]) */
-    uint32_t *values;       /* SA code of each entry, ascending within a class */
-    uint64_t *counts;       /* records with that value in that class (> 0) */
+    uint32_t *offsets;      /* [n_classes+1]: entries of class c are [offsets[c], offsets[c+1]).
+                               32 bits suffice: a class's distinct values are at most its
+                               tuples, and tuples are indexed by uint32_t (of_tuple,
+                               representatives; the loader stops below UINT32_MAX - 1) */
+    edra_code_col values;   /* SA code of each entry, ascending within a class; width
+                               edra_code_width(n_values) */
+    edra_count_col counts;  /* records with that value in that class (> 0); width
+                               edra_count_width(largest entry) */
     uint64_t *totals;       /* [n_values] records per value over all records of the input:
                                the reference distribution of t-closeness */
     uint64_t n_records;     /* all records of the input (sum of totals) */

@@ -36,6 +36,21 @@ double edra_indrisk_record(uint64_t f, double population_f)
     return ratio - ratio * ratio * log_inv_p;
 }
 
+/* Sizes below this get their unweighted risk from a table built once per call. */
+#define SIZE_TABLE 1024
+
+/* Risk of the records of class c. Without weights F_k = f_k, so it depends on the class's
+ * size only: small sizes read the table, computed once per size; larger ones are rare and
+ * computed again. With weights, risk[c] holds the class's risk (see edra_indrisk_compute). */
+static double risk_of(const uint64_t *sizes, const double *risk, const double *by_size, size_t c)
+{
+    if (risk)
+        return risk[c];
+    if (sizes[c] < SIZE_TABLE)
+        return by_size[sizes[c]];
+    return edra_indrisk_record(sizes[c], (double)sizes[c]);
+}
+
 int edra_indrisk_compute(edra_indrisk_figures *out, const edra_classes *classes,
                          const uint8_t *keep, double threshold, edra_error *err)
 {
@@ -43,7 +58,8 @@ int edra_indrisk_compute(edra_indrisk_figures *out, const edra_classes *classes,
     const uint64_t *sizes = edra_classes_sizes(classes);
     const uint32_t *of_tuple = edra_classes_of_tuple(classes);
     size_t n_classes = edra_classes_count(classes);
-    double *class_weight = NULL, *class_risk = NULL, *log_safe = NULL;
+    double by_size[SIZE_TABLE];
+    double *class_risk = NULL, *log_safe = NULL;
     uint64_t *hh_records = NULL;
     uint8_t *hh_certain = NULL;
     int rc = 0;
@@ -51,22 +67,24 @@ int edra_indrisk_compute(edra_indrisk_figures *out, const edra_classes *classes,
     memset(out, 0, sizeof *out);
     out->threshold = threshold;
     out->weighted = md->weights != NULL;
-    class_risk = malloc((n_classes ? n_classes : 1) * sizeof *class_risk);
-    if (md->weights)
-        class_weight = calloc(n_classes ? n_classes : 1, sizeof *class_weight);
-    if (!class_risk || (md->weights && !class_weight)) {
-        rc = edra_error_set(err, EDRA_ENOMEM, "out of memory computing individual risk");
-        goto done;
-    }
-    if (md->weights)
+    for (uint64_t f = 0; f < SIZE_TABLE; f++)
+        by_size[f] = edra_indrisk_record(f, (double)f);
+    if (md->weights) {
+        /* One double per class: the class's weight, then its risk in the same slot. */
+        class_risk = calloc(n_classes ? n_classes : 1, sizeof *class_risk);
+        if (!class_risk) {
+            rc = edra_error_set(err, EDRA_ENOMEM, "out of memory computing individual risk");
+            goto done;
+        }
         for (size_t t = 0; t < md->n_tuples; t++)
-            class_weight[of_tuple[t]] += md->weights[t];
+            class_risk[of_tuple[t]] += md->weights[t];
+        for (size_t c = 0; c < n_classes; c++)
+            class_risk[c] = keep && !keep[c] ? 0.0 : edra_indrisk_record(sizes[c], class_risk[c]);
+    }
     for (size_t c = 0; c < n_classes; c++) {
-        class_risk[c] = 0.0;
         if (keep && !keep[c])
             continue;
-        double r = edra_indrisk_record(sizes[c], class_weight ? class_weight[c] : (double)sizes[c]);
-        class_risk[c] = r;
+        double r = risk_of(sizes, class_risk, by_size, c);
         out->records += sizes[c];
         out->expected += (double)sizes[c] * r;
         if (r > out->highest)
@@ -96,11 +114,12 @@ int edra_indrisk_compute(edra_indrisk_figures *out, const edra_classes *classes,
         uint32_t c = of_tuple[t], h = edra_code_at(md->households, t);
         if (keep && !keep[c])
             continue;
+        double r = risk_of(sizes, class_risk, by_size, c);
         hh_records[h] += edra_count_at(md->counts, t);
-        if (class_risk[c] >= 1.0)
+        if (r >= 1.0)
             hh_certain[h] = 1;
         else
-            log_safe[h] += (double)edra_count_at(md->counts, t) * log1p(-class_risk[c]);
+            log_safe[h] += (double)edra_count_at(md->counts, t) * log1p(-r);
     }
     for (size_t h = 0; h < md->n_households; h++) {
         if (!hh_records[h])
@@ -114,7 +133,6 @@ int edra_indrisk_compute(edra_indrisk_figures *out, const edra_classes *classes,
     if (out->records)
         out->household_global = out->household_expected / (double)out->records;
 done:
-    free(class_weight);
     free(class_risk);
     free(log_safe);
     free(hh_records);

@@ -7,7 +7,6 @@
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* Classes this small are sorted on the stack: no allocation in the common case. */
 #define SMALL_CLASS 256
@@ -31,11 +30,11 @@ double edra_ldiversity_entropy(const edra_sadist *d, size_t cls)
     begin = d->offsets[cls];
     end = d->offsets[cls + 1];
     for (size_t i = begin; i < end; i++)
-        n += d->counts[i];
+        n += edra_count_at(d->counts, i);
     if (n == 0)
         return 0.0;
     for (size_t i = begin; i < end; i++) {
-        double p = (double)d->counts[i] / (double)n;
+        double p = (double)edra_count_at(d->counts, i) / (double)n;
         h -= p * log(p);
     }
     return exp(h);
@@ -64,7 +63,8 @@ double edra_ldiversity_recursive(const edra_sadist *d, size_t cls, double c)
         if (!sorted)
             return NAN;
     }
-    memcpy(sorted, d->counts + begin, m * sizeof *sorted);
+    for (size_t i = 0; i < m; i++)
+        sorted[i] = edra_count_at(d->counts, begin + i);
     qsort(sorted, m, sizeof *sorted, cmp_desc);
     for (size_t i = 0; i < m; i++)
         suffix += sorted[i];

@@ -18,7 +18,7 @@ static uint64_t class_total(const edra_sadist *d, size_t cls)
 {
     uint64_t n = 0;
     for (size_t i = d->offsets[cls]; i < d->offsets[cls + 1]; i++)
-        n += d->counts[i];
+        n += edra_count_at(d->counts, i);
     return n;
 }
 
@@ -29,8 +29,8 @@ static double l1_distance(const edra_sadist *d, size_t cls, uint64_t n)
     double sum = 0.0, big_n = (double)d->n_records;
     uint64_t covered = 0;
     for (size_t i = d->offsets[cls]; i < d->offsets[cls + 1]; i++) {
-        uint64_t total = d->totals[d->values[i]];
-        sum += fabs((double)d->counts[i] / (double)n - (double)total / big_n);
+        uint64_t total = d->totals[edra_code_at(d->values, i)];
+        sum += fabs((double)edra_count_at(d->counts, i) / (double)n - (double)total / big_n);
         covered += total;
     }
     assert(covered <= d->n_records);
@@ -71,7 +71,7 @@ double edra_tcloseness_ordered(const edra_sadist *d, size_t cls, const uint32_t 
         total_at[rank[v]] = d->totals[v];
     }
     for (size_t i = d->offsets[cls]; i < d->offsets[cls + 1]; i++)
-        count_at[rank[d->values[i]]] = d->counts[i];
+        count_at[rank[edra_code_at(d->values, i)]] = edra_count_at(d->counts, i);
     /* Cumulative counts stay integers, so each term |P(<=i) - Q(<=i)| is rounded once and
      * the last one is exactly 0. */
     for (uint32_t i = 0; i < m; i++) {
@@ -127,7 +127,7 @@ double edra_tcloseness_hierarchical(const edra_sadist *d, size_t cls, const edra
         for (uint32_t v = 0; v < d->n_values; v++)
             total_at[map[v]] += d->totals[v];
         for (size_t i = d->offsets[cls]; i < d->offsets[cls + 1]; i++)
-            count_at[map[d->values[i]]] += d->counts[i];
+            count_at[map[edra_code_at(d->values, i)]] += edra_count_at(d->counts, i);
         for (uint32_t g = 0; g < width; g++)
             sum += fabs((double)count_at[g] / (double)n - (double)total_at[g] / big_n);
     }

@@ -118,16 +118,16 @@ START_TEST(test_classes_sadist_build__counts_per_class)
     ck_assert_uint_eq(d.n_records, 8);
     size_t cls = edra_classes_of_tuple(c)[0]; /* {t0, t1}: flu 2, cold 1 */
     ck_assert_uint_eq(d.offsets[cls + 1] - d.offsets[cls], 2);
-    ck_assert_uint_eq(d.values[d.offsets[cls]], 0);
-    ck_assert_uint_eq(d.counts[d.offsets[cls]], 2);
-    ck_assert_uint_eq(d.values[d.offsets[cls] + 1], 1);
-    ck_assert_uint_eq(d.counts[d.offsets[cls] + 1], 1);
+    ck_assert_uint_eq(edra_code_at(d.values, d.offsets[cls]), 0);
+    ck_assert_uint_eq(edra_count_at(d.counts, d.offsets[cls]), 2);
+    ck_assert_uint_eq(edra_code_at(d.values, d.offsets[cls] + 1), 1);
+    ck_assert_uint_eq(edra_count_at(d.counts, d.offsets[cls] + 1), 1);
     cls = edra_classes_of_tuple(c)[2]; /* {t2, t3}: flu 1, cancer 3 */
     ck_assert_uint_eq(d.offsets[cls + 1] - d.offsets[cls], 2);
-    ck_assert_uint_eq(d.values[d.offsets[cls]], 0);
-    ck_assert_uint_eq(d.counts[d.offsets[cls]], 1);
-    ck_assert_uint_eq(d.values[d.offsets[cls] + 1], 2);
-    ck_assert_uint_eq(d.counts[d.offsets[cls] + 1], 3);
+    ck_assert_uint_eq(edra_code_at(d.values, d.offsets[cls]), 0);
+    ck_assert_uint_eq(edra_count_at(d.counts, d.offsets[cls]), 1);
+    ck_assert_uint_eq(edra_code_at(d.values, d.offsets[cls] + 1), 2);
+    ck_assert_uint_eq(edra_count_at(d.counts, d.offsets[cls] + 1), 3);
     edra_sadist_clear(&d);
     edra_classes_free(c);
 }
@@ -152,11 +152,11 @@ START_TEST(test_classes_sadist_build_min__skips_small_classes)
     ck_assert_uint_eq(d.offsets[of[2] + 1] - d.offsets[of[2]], 0);
     ck_assert_uint_eq(d.offsets[of[4] + 1] - d.offsets[of[4]], 0);
     ck_assert_uint_eq(d.offsets[of[0] + 1] - d.offsets[of[0]], 1);
-    ck_assert_uint_eq(d.values[d.offsets[of[0]]], 0);
-    ck_assert_uint_eq(d.counts[d.offsets[of[0]]], 2);
+    ck_assert_uint_eq(edra_code_at(d.values, d.offsets[of[0]]), 0);
+    ck_assert_uint_eq(edra_count_at(d.counts, d.offsets[of[0]]), 2);
     ck_assert_uint_eq(d.offsets[of[3] + 1] - d.offsets[of[3]], 1);
-    ck_assert_uint_eq(d.values[d.offsets[of[3]]], 2);
-    ck_assert_uint_eq(d.counts[d.offsets[of[3]]], 3);
+    ck_assert_uint_eq(edra_code_at(d.values, d.offsets[of[3]]), 2);
+    ck_assert_uint_eq(edra_count_at(d.counts, d.offsets[of[3]]), 3);
     ck_assert_uint_eq(d.offsets[d.n_classes], 2);
     edra_sadist_clear(&d);
     edra_classes_free(c);
@@ -272,6 +272,150 @@ START_TEST(test_classes_compute__wide_key_spaces)
 }
 END_TEST
 
+/* Four tuples over a QI of two values (classes A and B) and one SA, for the widths of the
+ * sensitive distributions; the caller owns sa codes and counts. */
+typedef struct {
+    edra_hierarchy *h;
+    uint8_t qi[4];
+    edra_code_col qi_col[1], sa_col[1];
+    const edra_hierarchy *hier[1];
+    const char *names[1];
+    uint32_t domain[1];
+    edra_microdata md;
+    edra_classes *c;
+} sa_table;
+
+static void sa_table_init(sa_table *t, const uint8_t qi[4], edra_code_col sa, uint32_t domain,
+                          const uint64_t counts[4])
+{
+    static const char *values[] = {"A", "B"};
+    uint8_t levels[1] = {0};
+    uint64_t n = 0;
+    ck_assert_int_eq(edra_hierarchy_new_flat(&t->h, values, 2, NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        t->qi[i] = qi[i];
+        n += counts[i];
+    }
+    t->qi_col[0] = (edra_code_col){.data = t->qi, .width = 1};
+    t->sa_col[0] = sa;
+    t->hier[0] = t->h;
+    t->names[0] = "s";
+    t->domain[0] = domain;
+    t->md = (edra_microdata){.n_tuples = 4, .n_records = n, .n_qi = 1, .qi_names = t->names,
+                             .qi_codes = t->qi_col, .qi_hier = t->hier, .n_sa = 1,
+                             .sa_names = t->names, .sa_codes = t->sa_col,
+                             .sa_domain = t->domain, .counts = {.data = counts, .width = 8}};
+    ck_assert_int_eq(edra_classes_compute(&t->c, &t->md, levels, NULL), 0);
+    ck_assert_uint_eq(edra_classes_count(t->c), 2);
+}
+
+static void sa_table_free(sa_table *t)
+{
+    edra_classes_free(t->c);
+    edra_hierarchy_free(t->h);
+}
+
+/* Checks class cls's entries against (values[i], counts[i]), i < n. */
+static void expect_entries(const edra_sadist *d, size_t cls, size_t n, const uint32_t *values,
+                           const uint64_t *counts)
+{
+    ck_assert_uint_eq(d->offsets[cls + 1] - d->offsets[cls], n);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(edra_code_at(d->values, d->offsets[cls] + i), values[i]);
+        ck_assert_uint_eq(edra_count_at(d->counts, d->offsets[cls] + i), counts[i]);
+    }
+}
+
+/* Class A = {t0, t1, t2} has 150 + 100 + 50 = 300 records (two bytes), but its largest
+ * entry is value 0's 150 + 50 = 200 (one byte): the counts are narrowed to one byte. Class
+ * B = {t3}: one record. With 300 SA values the codes take two bytes and 2 classes x 300
+ * values > 2 x 4 tuples takes the sparse way; with 2 values (4 cells <= 8) the dense. */
+START_TEST(test_classes_sadist_build__one_byte_counts)
+{
+    const uint8_t qi[4] = {0, 0, 0, 1};
+    const uint64_t counts[4] = {150, 100, 50, 1};
+    const uint16_t wide_sa[4] = {0, 299, 0, 5};
+    const uint8_t narrow_sa[4] = {0, 1, 0, 1};
+    sa_table t;
+    edra_sadist d;
+
+    sa_table_init(&t, qi, (edra_code_col){.data = wide_sa, .width = 2}, 300, counts);
+    const uint32_t *of = edra_classes_of_tuple(t.c);
+    ck_assert_int_eq(edra_sadist_build(&d, t.c, 0, NULL), 0);
+    ck_assert_uint_eq(d.values.width, 2);
+    ck_assert_uint_eq(d.counts.width, 1);
+    expect_entries(&d, of[0], 2, (const uint32_t[]){0, 299}, (const uint64_t[]){200, 100});
+    expect_entries(&d, of[3], 1, (const uint32_t[]){5}, (const uint64_t[]){1});
+    ck_assert_uint_eq(d.offsets[2], 3);
+    ck_assert_uint_eq(d.totals[0], 200);
+    ck_assert_uint_eq(d.totals[5], 1);
+    ck_assert_uint_eq(d.totals[299], 100);
+    ck_assert_uint_eq(d.n_records, 301);
+    edra_sadist_clear(&d);
+    /* min_size 2 leaves B empty; A's entries are unchanged. */
+    ck_assert_int_eq(edra_sadist_build_min(&d, t.c, 0, 2, NULL), 0);
+    ck_assert_uint_eq(d.counts.width, 1);
+    expect_entries(&d, of[0], 2, (const uint32_t[]){0, 299}, (const uint64_t[]){200, 100});
+    expect_entries(&d, of[3], 0, NULL, NULL);
+    edra_sadist_clear(&d);
+    sa_table_free(&t);
+
+    sa_table_init(&t, qi, (edra_code_col){.data = narrow_sa, .width = 1}, 2, counts);
+    of = edra_classes_of_tuple(t.c);
+    ck_assert_int_eq(edra_sadist_build(&d, t.c, 0, NULL), 0);
+    ck_assert_uint_eq(d.values.width, 1);
+    ck_assert_uint_eq(d.counts.width, 1);
+    expect_entries(&d, of[0], 2, (const uint32_t[]){0, 1}, (const uint64_t[]){200, 100});
+    expect_entries(&d, of[3], 1, (const uint32_t[]){1}, (const uint64_t[]){1});
+    ck_assert_uint_eq(d.totals[0], 200);
+    ck_assert_uint_eq(d.totals[1], 101);
+    edra_sadist_clear(&d);
+    sa_table_free(&t);
+}
+END_TEST
+
+/* Aggregated counts past 2^32: class A = {t0, t1, t2} has value 69999 with 2^32 + 5 and 3
+ * records (2^32 + 8 = 4294967304) and value 3 with 7; class B = {t3} value 3 with 2^32
+ * (4294967296). Counts take eight bytes; 70,000 SA values take four-byte codes (sparse
+ * way); with 2 values (69999 -> 1, 3 -> 0) the dense way gives the same counts. */
+START_TEST(test_classes_sadist_build__eight_byte_counts)
+{
+    const uint64_t big = UINT64_C(1) << 32;
+    const uint8_t qi[4] = {0, 0, 0, 1};
+    const uint64_t counts[4] = {big + 5, 7, 3, big};
+    const uint32_t wide_sa[4] = {69999, 3, 69999, 3};
+    const uint8_t narrow_sa[4] = {1, 0, 1, 0};
+    sa_table t;
+    edra_sadist d;
+
+    sa_table_init(&t, qi, (edra_code_col){.data = wide_sa, .width = 4}, 70000, counts);
+    const uint32_t *of = edra_classes_of_tuple(t.c);
+    ck_assert_int_eq(edra_sadist_build(&d, t.c, 0, NULL), 0);
+    ck_assert_uint_eq(d.values.width, 4);
+    ck_assert_uint_eq(d.counts.width, 8);
+    expect_entries(&d, of[0], 2, (const uint32_t[]){3, 69999},
+                   (const uint64_t[]){7, UINT64_C(4294967304)});
+    expect_entries(&d, of[3], 1, (const uint32_t[]){3}, (const uint64_t[]){UINT64_C(4294967296)});
+    /* totals: value 3: 7 + 2^32 = 4294967303; value 69999: 4294967304; 8589934607 in all. */
+    ck_assert_uint_eq(d.totals[3], UINT64_C(4294967303));
+    ck_assert_uint_eq(d.totals[69999], UINT64_C(4294967304));
+    ck_assert_uint_eq(d.n_records, UINT64_C(8589934607));
+    edra_sadist_clear(&d);
+    sa_table_free(&t);
+
+    sa_table_init(&t, qi, (edra_code_col){.data = narrow_sa, .width = 1}, 2, counts);
+    of = edra_classes_of_tuple(t.c);
+    ck_assert_int_eq(edra_sadist_build(&d, t.c, 0, NULL), 0);
+    ck_assert_uint_eq(d.values.width, 1);
+    ck_assert_uint_eq(d.counts.width, 8);
+    expect_entries(&d, of[0], 2, (const uint32_t[]){0, 1},
+                   (const uint64_t[]){7, UINT64_C(4294967304)});
+    expect_entries(&d, of[3], 1, (const uint32_t[]){0}, (const uint64_t[]){UINT64_C(4294967296)});
+    edra_sadist_clear(&d);
+    sa_table_free(&t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("classes");
@@ -285,6 +429,8 @@ int main(void)
     tcase_add_test(tc, test_classes_sadist_build_min__skips_small_classes);
     tcase_add_test(tc, test_classes_compute__wide_key_spaces);
     tcase_add_test(tc, test_microdata_code_at__each_width);
+    tcase_add_test(tc, test_classes_sadist_build__one_byte_counts);
+    tcase_add_test(tc, test_classes_sadist_build__eight_byte_counts);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

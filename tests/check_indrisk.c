@@ -7,9 +7,11 @@
  *   t2     B      1        3        h1
  *   t3     C      3        10       h1          6 records
  *
- * Class A: f = 1, F = 4; B: f = 2, F = 5; C: f = 3, F = 10. */
+ * Class A: f = 1, F = 4; B: f = 2, F = 5; C: f = 3, F = 10. The unweighted risk of many
+ * classes of repeated sizes is checked against the per-class sum (many_table). */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "metrics/classes.h"
@@ -185,6 +187,128 @@ START_TEST(test_indrisk_compute__unweighted)
 }
 END_TEST
 
+/* 2000 classes, one tuple each, in households of two consecutive tuples (h = i / 2):
+ * tuple i < 1999 has 1 + i % 3 records (667 classes of 1, 666 of 2, 666 of 3), tuple 1999
+ * has 2000 (a size past any per-size table). Records 667 + 1332 + 1998 + 2000 = 5997.
+ * Unweighted, so each record's risk is 1/f and each class adds f x 1/f = 1 to expected. */
+#define MANY 2000
+
+typedef struct {
+    edra_hierarchy *h;
+    uint16_t codes[MANY];
+    uint16_t households[MANY];
+    uint64_t counts[MANY];
+    edra_code_col qi_codes[1];
+    const edra_hierarchy *qi_hier[1];
+    const char *qi_names[1];
+    edra_microdata md;
+    edra_classes *classes;
+} many_table;
+
+static void many_init(many_table *t)
+{
+    static char names[MANY][8];
+    static const char *values[MANY];
+    uint8_t levels[1] = {0};
+    uint64_t records = 0;
+    for (int i = 0; i < MANY; i++) {
+        snprintf(names[i], sizeof names[i], "v%d", i);
+        values[i] = names[i];
+        t->codes[i] = (uint16_t)i;
+        t->households[i] = (uint16_t)(i / 2);
+        t->counts[i] = i < MANY - 1 ? 1 + (uint64_t)(i % 3) : MANY;
+        records += t->counts[i];
+    }
+    ck_assert_uint_eq(records, 5997);
+    ck_assert_int_eq(edra_hierarchy_new_flat(&t->h, values, MANY, NULL), 0);
+    t->qi_codes[0] = (edra_code_col){.data = t->codes, .width = 2};
+    t->qi_hier[0] = t->h;
+    t->qi_names[0] = "group";
+    t->md = (edra_microdata){.n_tuples = MANY, .n_records = records, .n_qi = 1,
+                             .qi_names = t->qi_names, .qi_codes = t->qi_codes,
+                             .qi_hier = t->qi_hier, .counts = {.data = t->counts, .width = 8},
+                             .households = {.data = t->households, .width = 2},
+                             .n_households = MANY / 2};
+    ck_assert_int_eq(edra_classes_compute(&t->classes, &t->md, levels, NULL), 0);
+    ck_assert_uint_eq(edra_classes_count(t->classes), MANY);
+}
+
+/* The per-class sums in class order, each risk from edra_indrisk_record: the figures must
+ * equal them to the bit, whatever the risks are computed once per size. */
+static void per_class(const edra_classes *c, const uint8_t *keep, double *expected,
+                      double *highest)
+{
+    const uint64_t *sizes = edra_classes_sizes(c);
+    *expected = *highest = 0.0;
+    for (size_t k = 0; k < edra_classes_count(c); k++) {
+        if (keep && !keep[k])
+            continue;
+        double r = edra_indrisk_record(sizes[k], (double)sizes[k]);
+        *expected += (double)sizes[k] * r;
+        *highest = fmax(*highest, r);
+    }
+}
+
+START_TEST(test_indrisk_compute__repeated_sizes)
+{
+    many_table t;
+    edra_indrisk_figures f;
+    double expected, highest;
+    many_init(&t);
+    ck_assert_int_eq(edra_indrisk_compute(&f, t.classes, NULL, 0.4, NULL), 0);
+    per_class(t.classes, NULL, &expected, &highest);
+    ck_assert(f.expected == expected);
+    ck_assert(f.highest == highest);
+    ck_assert_uint_eq(f.records, 5997);
+    /* 2000 classes of f x 1/f = 1 each. */
+    ck_assert_double_eq_tol(f.expected, 2000.0, 1e-9);
+    ck_assert_double_eq_tol(f.global, 2000.0 / 5997.0, 1e-12);
+    ck_assert_double_eq_tol(f.highest, 1.0, TOL);
+    /* Above 0.4: the classes of 1 (r 1) and of 2 (r 0.5): 667 + 1332 = 1999 records. */
+    ck_assert_uint_eq(f.records_above, 1999);
+    /* Households p = 0..998 pair classes of sizes (1,2), (3,1), (2,3) as p % 3 = 0, 1, 2,
+     * 333 of each; p = 999 pairs sizes 1 and 2000. A member of 1 makes a household certain;
+     * (2,3): 1 - (1/2)^2 (2/3)^3 = 1 - 2/27 = 25/27. Sum over records:
+     * 333 x 3 + 333 x 4 + 333 x 5 x 25/27 + 2001 x 1 = 5873.666666666667. */
+    ck_assert_uint_eq(f.households, 1000);
+    ck_assert_double_eq_tol(f.household_expected, 5873.666666666667, 1e-9);
+    ck_assert_double_eq_tol(f.household_global, 5873.666666666667 / 5997.0, 1e-12);
+    ck_assert_double_eq_tol(f.household_highest, 1.0, TOL);
+    edra_classes_free(t.classes);
+    edra_hierarchy_free(t.h);
+}
+END_TEST
+
+START_TEST(test_indrisk_compute__repeated_sizes_kept)
+{
+    many_table t;
+    edra_indrisk_figures f;
+    double expected, highest;
+    uint8_t keep[MANY];
+    many_init(&t);
+    /* Suppress the 667 classes of one record. */
+    const uint64_t *sizes = edra_classes_sizes(t.classes);
+    for (size_t c = 0; c < MANY; c++)
+        keep[c] = sizes[c] != 1;
+    ck_assert_int_eq(edra_indrisk_compute(&f, t.classes, keep, 0.4, NULL), 0);
+    per_class(t.classes, keep, &expected, &highest);
+    ck_assert(f.expected == expected);
+    ck_assert_uint_eq(f.records, 5330);
+    ck_assert_double_eq_tol(f.expected, 1333.0, 1e-9);
+    ck_assert_double_eq_tol(f.highest, 0.5, TOL);
+    ck_assert_uint_eq(f.records_above, 1332);
+    /* Households now (2): 1 - (1/2)^2 = 3/4 over 2 records; (3): 1 - (2/3)^3 = 19/27 over 3;
+     * (2,3): 25/27 over 5; p = 999 the class of 2000 alone: 1 - (1999/2000)^2000 =
+     * 0.632212547853989 over 2000. 333 x 2 x 3/4 + 333 x 3 x 19/27 + 333 x 5 x 25/27 +
+     * 2000 x 0.632212547853989 = 499.5 + 703 + 1541.666666666667 + 1264.425095707978
+     * = 4008.591762374645. */
+    ck_assert_double_eq_tol(f.household_expected, 4008.591762374645, 1e-9);
+    ck_assert_double_eq_tol(f.household_highest, 25.0 / 27.0, 1e-12);
+    edra_classes_free(t.classes);
+    edra_hierarchy_free(t.h);
+}
+END_TEST
+
 static Suite *indrisk_suite(void)
 {
     Suite *s = suite_create("indrisk");
@@ -198,6 +322,8 @@ static Suite *indrisk_suite(void)
     tcase_add_test(tc, test_indrisk_compute__households);
     tcase_add_test(tc, test_indrisk_compute__keep_mask);
     tcase_add_test(tc, test_indrisk_compute__unweighted);
+    tcase_add_test(tc, test_indrisk_compute__repeated_sizes);
+    tcase_add_test(tc, test_indrisk_compute__repeated_sizes_kept);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,14 +11,15 @@
 
 #define TOL 1e-12
 
-static size_t offsets[] = {0, 4, 5, 8, 8};
-static uint32_t values[] = {0, 1, 2, 3, 2, 0, 1, 3};
-static uint64_t counts[] = {1, 4, 1, 2, 5, 2, 2, 2};
+static uint32_t offsets[] = {0, 4, 5, 8, 8};
+/* One byte a value and a count, as edra_sadist_build stores this domain and these counts. */
+static uint8_t values[] = {0, 1, 2, 3, 2, 0, 1, 3};
+static uint8_t counts[] = {1, 4, 1, 2, 5, 2, 2, 2};
 static uint64_t totals[] = {3, 6, 6, 4};
 
 static const edra_sadist dist = {
-    .n_classes = 4, .n_values = 4, .offsets = offsets, .values = values, .counts = counts,
-    .totals = totals, .n_records = 19,
+    .n_classes = 4, .n_values = 4, .offsets = offsets, .values = {values, 1},
+    .counts = {counts, 1}, .totals = totals, .n_records = 19,
 };
 
 /* One class of 1000 values: value 0 has 1000 records, values 1..999 one each (n 1999).
@@ -26,20 +27,23 @@ static const edra_sadist dist = {
 static edra_sadist big_class(void)
 {
     edra_sadist d = {0};
+    /* Two bytes a value (1000 codes) and a count (largest 1000). */
+    uint16_t *values16 = malloc(1000 * sizeof *values16);
+    uint16_t *counts16 = malloc(1000 * sizeof *counts16);
     d.n_classes = 1;
     d.n_values = 1000;
     d.offsets = malloc(2 * sizeof *d.offsets);
-    d.values = malloc(1000 * sizeof *d.values);
-    d.counts = malloc(1000 * sizeof *d.counts);
     d.totals = malloc(1000 * sizeof *d.totals);
-    ck_assert(d.offsets && d.values && d.counts && d.totals);
+    ck_assert(d.offsets && values16 && counts16 && d.totals);
     d.offsets[0] = 0;
     d.offsets[1] = 1000;
     for (uint32_t v = 0; v < 1000; v++) {
-        d.values[v] = v;
-        d.counts[v] = v == 0 ? 1000 : 1;
-        d.totals[v] = d.counts[v];
+        values16[v] = (uint16_t)v;
+        counts16[v] = v == 0 ? 1000 : 1;
+        d.totals[v] = counts16[v];
     }
+    d.values = (edra_code_col){values16, 2};
+    d.counts = (edra_count_col){counts16, 2};
     d.n_records = 1999;
     return d;
 }
@@ -47,8 +51,8 @@ static edra_sadist big_class(void)
 static void big_class_free(edra_sadist *d)
 {
     free(d->offsets);
-    free(d->values);
-    free(d->counts);
+    free((void *)d->values.data);
+    free((void *)d->counts.data);
     free(d->totals);
 }
 

@@ -16,31 +16,36 @@
 static edra_sadist dense_dist(const uint64_t *dense, size_t n_classes, uint32_t n_values)
 {
     edra_sadist d = {0};
+    uint32_t *values = NULL;
+    uint64_t *counts = NULL;
     size_t entries = 0;
     for (size_t i = 0; i < n_classes * n_values; i++)
         entries += dense[i] > 0;
     d.n_classes = n_classes;
     d.n_values = n_values;
     d.offsets = malloc((n_classes + 1) * sizeof *d.offsets);
-    d.values = malloc((entries ? entries : 1) * sizeof *d.values);
-    d.counts = malloc((entries ? entries : 1) * sizeof *d.counts);
+    values = malloc((entries ? entries : 1) * sizeof *values);
+    counts = malloc((entries ? entries : 1) * sizeof *counts);
     d.totals = calloc(n_values, sizeof *d.totals);
-    ck_assert(d.offsets && d.values && d.counts && d.totals);
+    ck_assert(d.offsets && values && counts && d.totals);
+    /* The widest columns: the distances read any width through edra_code_at/count_at. */
+    d.values = (edra_code_col){values, 4};
+    d.counts = (edra_count_col){counts, 8};
     entries = 0;
     for (size_t c = 0; c < n_classes; c++) {
-        d.offsets[c] = entries;
+        d.offsets[c] = (uint32_t)entries;
         for (uint32_t v = 0; v < n_values; v++) {
             uint64_t k = dense[c * n_values + v];
             if (k == 0)
                 continue;
-            d.values[entries] = v;
-            d.counts[entries] = k;
+            values[entries] = v;
+            counts[entries] = k;
             d.totals[v] += k;
             d.n_records += k;
             entries++;
         }
     }
-    d.offsets[n_classes] = entries;
+    d.offsets[n_classes] = (uint32_t)entries;
     return d;
 }
 
@@ -57,8 +62,8 @@ static void set_totals(edra_sadist *d, const uint64_t *totals)
 static void dist_free(edra_sadist *d)
 {
     free(d->offsets);
-    free(d->values);
-    free(d->counts);
+    free((void *)d->values.data);
+    free((void *)d->counts.data);
     free(d->totals);
 }
 
