@@ -152,7 +152,7 @@ static void run_job(job *j, scratch *w)
     edra_classes *c = NULL;
     uint64_t violating = 0;
     int rc = j->source ? edra_classes_rollup(&c, j->source, j->levels, &j->err)
-                       : edra_classes_compute(&c, s->md, j->levels, &j->err);
+                       : edra_classes_compute_threads(&c, s->md, j->levels, j->threads, &j->err);
     if (rc < 0)
         goto done;
     size_t n_classes = edra_classes_count(c);
@@ -297,6 +297,8 @@ int edra_lattice_run_jobs(search *s, job *jobs, size_t n)
             if (s->cache[e].classes == jobs[i].source)
                 s->cache[e].used = ++s->clock;
         jobs[i].rc = 0;
+        /* A batch smaller than the pool leaves threads idle: its jobs use them inside. */
+        jobs[i].threads = s->n_threads / (int)n > 1 ? s->n_threads / (int)n : 1;
         jobs[i].out.classes = NULL;
         memset(&jobs[i].err, 0, sizeof jobs[i].err);
     }

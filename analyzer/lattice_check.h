@@ -48,6 +48,7 @@ typedef struct {
     uint8_t *levels;          /* [n_qi] */
     double bound;
     const edra_classes *source; /* cached classes to roll up from, or NULL */
+    int threads;              /* threads the job may use: the batch's share */
     check_out out;
     int meets;                /* set by finish_job */
     int rc;

@@ -22,6 +22,12 @@ int edra_classes_compute(edra_classes **out, const edra_microdata *md, const uin
 int edra_classes_rollup(edra_classes **out, const edra_classes *finer, const uint8_t *levels,
                         edra_error *err);
 
+/* edra_classes_compute with up to threads threads (2 are used, on large hashed groupings):
+ * the same classes, numbered by first appearance within each of two key partitions instead
+ * of overall. */
+int edra_classes_compute_threads(edra_classes **out, const edra_microdata *md,
+                                 const uint8_t *levels, int threads, edra_error *err);
+
 void edra_classes_free(edra_classes *c);
 
 /* Number of classes. */

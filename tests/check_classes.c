@@ -416,6 +416,93 @@ START_TEST(test_classes_sadist_build__eight_byte_counts)
 }
 END_TEST
 
+/* Two threads split a large hashed grouping by key partition: the classes must be those of
+ * one thread (same members, sizes and first tuples), and a roll-up from them (classes numbered
+ * by partition) those of one thread too. 200,000 tuples over 3 or 10 QIs of 100 leaves (key space 10^6 > 2 x tuples, so
+ * the hashed path, or beyond 64 bits), one level up = the leaf's tens digit. */
+START_TEST(test_classes_compute_threads__same_classes_as_one_thread)
+{
+    enum { LEAVES = 100, TUPLES = 200000, MAX_QI = 10 };
+    /* 3 QIs: exact keys (10^6) in packed slots; 10: 10^20 keys overflow, hashed, wide slots. */
+    const size_t n_qi = _i == 0 ? 3 : 10;
+    static char names[LEAVES][8], parents[LEAVES][8];
+    const char *cells[LEAVES * 3];
+    for (int i = 0; i < LEAVES; i++) {
+        snprintf(names[i], sizeof names[i], "v%d", i);
+        snprintf(parents[i], sizeof parents[i], "p%d", i / 10);
+        cells[3 * i] = names[i];
+        cells[3 * i + 1] = parents[i];
+        cells[3 * i + 2] = "*";
+    }
+    edra_hierarchy *h = NULL;
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, LEAVES, 3, "h", NULL), 0);
+    static uint8_t codes[MAX_QI][TUPLES], counts[TUPLES];
+    unsigned long long state = 99;
+    for (size_t t = 0; t < TUPLES; t++) {
+        for (size_t d = 0; d < MAX_QI; d++) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            codes[d][t] = (uint8_t)((state >> 33) % LEAVES);
+        }
+        counts[t] = (uint8_t)(1 + t % 4);
+    }
+    edra_code_col cols[MAX_QI];
+    const edra_hierarchy *hier[MAX_QI];
+    const char *qi_names[MAX_QI];
+    for (size_t d = 0; d < n_qi; d++) {
+        cols[d] = (edra_code_col){.data = codes[d], .width = 1};
+        hier[d] = h;
+        qi_names[d] = "q";
+    }
+    edra_microdata md = {.n_tuples = TUPLES, .n_qi = n_qi, .qi_names = qi_names,
+                         .qi_codes = cols, .qi_hier = hier, .counts = {.data = counts, .width = 1}};
+    uint8_t bottom[MAX_QI] = {0}, up[MAX_QI] = {1, 0, 1, 0, 1, 0, 1, 0, 1, 0};
+    edra_classes *one = NULL, *two = NULL, *fine = NULL, *rolled = NULL, *rolled_one = NULL;
+    ck_assert_int_eq(edra_classes_compute(&one, &md, bottom, NULL), 0);
+    ck_assert_int_eq(edra_classes_compute_threads(&two, &md, bottom, 2, NULL), 0);
+    ck_assert_int_eq(edra_classes_compute_threads(&fine, &md, bottom, 2, NULL), 0);
+    ck_assert_int_eq(edra_classes_rollup(&rolled, fine, up, NULL), 0);
+    ck_assert_int_eq(edra_classes_compute(&rolled_one, &md, up, NULL), 0);
+    const edra_classes *pairs[2][2] = {{one, two}, {rolled_one, rolled}};
+    for (int p = 0; p < 2; p++) {
+        const edra_classes *a = pairs[p][0], *b = pairs[p][1];
+        size_t n = edra_classes_count(a);
+        ck_assert_uint_eq(edra_classes_count(b), n);
+        /* 10^6 bottom keys for 200,000 tuples: most classes are single tuples, not all. */
+        ck_assert_uint_gt(n, p == 0 ? 150000 : 5000);
+        if (n_qi == 10 && p == 0)
+            ck_assert_uint_eq(n, TUPLES); /* 10 random leaves: no two tuples alike */
+        if (n_qi == 3)
+            ck_assert_uint_lt(n, TUPLES);
+        uint32_t *b_of_a = malloc(n * sizeof *b_of_a);
+        ck_assert_ptr_nonnull(b_of_a);
+        for (size_t k = 0; k < n; k++)
+            b_of_a[k] = UINT32_MAX;
+        const uint32_t *of_a = edra_classes_of_tuple(a), *of_b = edra_classes_of_tuple(b);
+        for (size_t t = 0; t < TUPLES; t++) {
+            if (b_of_a[of_a[t]] == UINT32_MAX)
+                b_of_a[of_a[t]] = of_b[t];
+            ck_assert_uint_eq(b_of_a[of_a[t]], of_b[t]);
+        }
+        for (size_t k = 0; k < n; k++) {
+            ck_assert_uint_eq(edra_classes_sizes(a)[k], edra_classes_sizes(b)[b_of_a[k]]);
+            /* From the tuples each class's first tuple; rolled up from classes numbered by
+             * partition, a tuple of the class. */
+            uint32_t rep_b = edra_classes_representatives(b)[b_of_a[k]];
+            if (p == 0)
+                ck_assert_uint_eq(edra_classes_representatives(a)[k], rep_b);
+            ck_assert_uint_eq(of_b[rep_b], b_of_a[k]);
+        }
+        free(b_of_a);
+    }
+    edra_classes_free(one);
+    edra_classes_free(two);
+    edra_classes_free(fine);
+    edra_classes_free(rolled);
+    edra_classes_free(rolled_one);
+    edra_hierarchy_free(h);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("classes");
@@ -431,6 +518,7 @@ int main(void)
     tcase_add_test(tc, test_microdata_code_at__each_width);
     tcase_add_test(tc, test_classes_sadist_build__one_byte_counts);
     tcase_add_test(tc, test_classes_sadist_build__eight_byte_counts);
+    tcase_add_loop_test(tc, test_classes_compute_threads__same_classes_as_one_thread, 0, 2);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
