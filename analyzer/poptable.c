@@ -13,6 +13,7 @@
 #include "builders.h"
 #include "csv.h"
 #include "dict.h"
+#include "../metrics/hash.h"
 
 /* A population value with no counterpart in the sample's hierarchy at a level. */
 #define NO_CODE UINT32_MAX
@@ -387,17 +388,6 @@ uint64_t edra_poptable_people(const edra_poptable *pt)
     return pt->people;
 }
 
-static uint64_t hash_codes(const uint32_t *codes, size_t width)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (size_t i = 0; i < width; i++) {
-        h ^= codes[i];
-        h *= 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    return h;
-}
-
 int edra_poptable_sizes(uint64_t **out, const edra_poptable *pt, const edra_classes *classes,
                         edra_error *err)
 {
@@ -429,7 +419,7 @@ int edra_poptable_sizes(uint64_t **out, const edra_poptable *pt, const edra_clas
             uint32_t leaf = edra_code_at(md->qi_codes[d], reps[c]);
             key[d] = edra_hierarchy_map(md->qi_hier[d], levels[d])[leaf];
         }
-        size_t pos = hash_codes(key, n_qi) & (cap - 1);
+        size_t pos = edra_hash_codes(key, n_qi) & (cap - 1);
         while (slots[pos])
             pos = (pos + 1) & (cap - 1);
         slots[pos] = (uint32_t)c + 1;
@@ -443,7 +433,7 @@ int edra_poptable_sizes(uint64_t **out, const edra_poptable *pt, const edra_clas
         }
         if (!matchable)
             continue;
-        for (size_t pos = hash_codes(row_key, n_qi) & (cap - 1); slots[pos]; pos = (pos + 1) & (cap - 1)) {
+        for (size_t pos = edra_hash_codes(row_key, n_qi) & (cap - 1); slots[pos]; pos = (pos + 1) & (cap - 1)) {
             uint32_t c = slots[pos] - 1;
             if (memcmp(keys + (size_t)c * n_qi, row_key, n_qi * sizeof *row_key) == 0) {
                 sizes[c] += pt->counts[r];

@@ -16,6 +16,7 @@
 
 #include "../report/atomic.h"
 #include "csv.h"
+#include "../metrics/hash.h"
 
 /* ---- the set of suppressed classes' generalized code vectors ---- */
 
@@ -25,22 +26,11 @@ typedef struct {
     uint32_t *slots;     /* index + 1, 0 = empty; cap is a power of two */
 } code_set;
 
-static uint64_t hash_vector(const uint32_t *v, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= v[i];
-        h *= 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    return h;
-}
-
 static int code_set_contains(const code_set *s, const uint32_t *v)
 {
     if (!s->n)
         return 0;
-    for (size_t pos = hash_vector(v, s->n_qi) & (s->cap - 1);; pos = (pos + 1) & (s->cap - 1)) {
+    for (size_t pos = edra_hash_codes(v, s->n_qi) & (s->cap - 1);; pos = (pos + 1) & (s->cap - 1)) {
         uint32_t slot = s->slots[pos];
         if (!slot)
             return 0;
@@ -74,7 +64,7 @@ static int code_set_build(code_set *s, const edra_classes *c, const uint8_t *sup
             uint32_t leaf = edra_code_at(md->qi_codes[d], reps[k]);
             v[d] = edra_hierarchy_map(md->qi_hier[d], levels[d])[leaf];
         }
-        size_t pos = hash_vector(v, s->n_qi) & (s->cap - 1);
+        size_t pos = edra_hash_codes(v, s->n_qi) & (s->cap - 1);
         while (s->slots[pos])
             pos = (pos + 1) & (s->cap - 1);
         s->slots[pos] = (uint32_t)++s->n;

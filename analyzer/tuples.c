@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../metrics/error.h"
+#include "../metrics/hash.h"
 #include "../metrics/hugepages.h"
 
 /* A column of codes or counts being filled, width (1, 2, 4 or 8) bytes a value: the
@@ -140,17 +141,6 @@ static int put_count(edra_tuples *t, size_t i, uint64_t count)
     return 0;
 }
 
-static uint64_t hash_codes(const uint32_t *codes, size_t width)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (size_t i = 0; i < width; i++) {
-        h ^= codes[i];
-        h *= 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    return h;
-}
-
 /* A slot of the tuple table holds the upper half of the tuple's hash beside its index, so a
  * probe passes over other tuples without reading their codes (one cache miss per column),
  * and the slot's position, taken from those same bits, lets the table grow without
@@ -277,7 +267,7 @@ int edra_tuples_flush(edra_tuples *t)
 int edra_tuples_add(edra_tuples *t, const uint32_t *codes, uint64_t count, double weight)
 {
     assert(t->slots);
-    uint64_t h = hash_codes(codes, t->width);
+    uint64_t h = edra_hash_codes(codes, t->width);
     __builtin_prefetch(&t->slots[slot_home(h, t->slots_cap)]);
     int rc = edra_tuples_flush(t);
     if (rc < 0)

@@ -1,9 +1,11 @@
-/* The 64-bit mixer the hash tables share (the loader's dictionaries, the class grouping):
- * Stafford's variant 13 of MurmurHash3's finalizer, so every input bit reaches every
- * output bit and the low bits (the slot) are as good as any. */
+/* The hashes the hash tables share: a 64-bit mixer (the loader's dictionaries, the class
+ * grouping): Stafford's variant 13 of MurmurHash3's finalizer, so every input bit reaches
+ * every output bit and the low bits (the slot) are as good as any; and a hash of a row of
+ * 32-bit codes (the loader's tuples, population tables, release checks, SUDA2's rows). */
 #ifndef EDRA_HASH_H
 #define EDRA_HASH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* A bijective mix of x. */
@@ -15,6 +17,19 @@ static inline uint64_t edra_mix64(uint64_t x)
     x *= 0x94d049bb133111ebULL;
     x ^= x >> 31;
     return x;
+}
+
+/* A hash of n codes, one multiply-xorshift step each: the tables that use it take its
+ * low bits (tuples, with a fingerprint from the high half). */
+static inline uint64_t edra_hash_codes(const uint32_t *codes, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= codes[i];
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    return h;
 }
 
 #endif

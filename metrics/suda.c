@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "hash.h"
+
 #define NONE UINT32_MAX
 
 typedef struct {
@@ -374,17 +376,6 @@ done:
 
 /* ---- merging equal rows ---- */
 
-static uint64_t hash_row(const uint32_t *r, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= r[i];
-        h *= 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    return h;
-}
-
 /* Distinct rows of the table: their first index, their summed counts, and each row's
  * distinct row. */
 static int merge_rows(uint32_t **first_out, uint64_t **counts_out, uint32_t *of_row,
@@ -406,7 +397,7 @@ static int merge_rows(uint32_t **first_out, uint64_t **counts_out, uint32_t *of_
     }
     for (size_t r = 0; r < n_rows; r++) {
         const uint32_t *row = codes + r * n_qi;
-        size_t pos = hash_row(row, n_qi) & (cap - 1);
+        size_t pos = edra_hash_codes(row, n_qi) & (cap - 1);
         for (;; pos = (pos + 1) & (cap - 1)) {
             uint32_t slot = slots[pos];
             if (!slot) {
