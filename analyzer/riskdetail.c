@@ -44,11 +44,33 @@ int edra_riskdetail_option(edra_riskdetail_opts *o, const char *command, const c
     return 1;
 }
 
+/* Whether the options ask for any figure (both limits set to 0, or no QI: none). */
+static int wanted(const edra_riskdetail_opts *o, size_t n_qi)
+{
+    return !(o->msu_set && o->msu_max == 0 && o->subsets_set && o->subsets_max == 0) && n_qi > 0;
+}
+
 int edra_riskdetail_compute(edra_riskdetail *out, const edra_microdata *md, const uint8_t *levels,
                             const edra_riskdetail_opts *o, edra_error *err)
 {
     edra_classes *classes = NULL;
+    memset(out, 0, sizeof *out);
+    if (!wanted(o, md->n_qi))
+        return 0;
+    int rc = edra_classes_compute(&classes, md, levels, err);
+    if (rc < 0)
+        return rc;
+    rc = edra_riskdetail_compute_classes(out, classes, o, err);
+    edra_classes_free(classes);
+    return rc;
+}
+
+int edra_riskdetail_compute_classes(edra_riskdetail *out, const edra_classes *classes,
+                                    const edra_riskdetail_opts *o, edra_error *err)
+{
+    const edra_microdata *md = edra_classes_microdata(classes);
     size_t n_qi = md->n_qi;
+    int rc = 0;
     memset(out, 0, sizeof *out);
     size_t msu_max = o->msu_set ? o->msu_max : n_qi;
     size_t subsets_max = o->subsets_set ? o->subsets_max
@@ -59,9 +81,6 @@ int edra_riskdetail_compute(edra_riskdetail *out, const edra_microdata *md, cons
         subsets_max = n_qi;
     if (msu_max == 0 && subsets_max == 0)
         return 0;
-    int rc = edra_classes_compute(&classes, md, levels, err);
-    if (rc < 0)
-        return rc;
     /* The default limit shrinks on large data: each subset is a pass over the classes. */
     double n_classes = (double)edra_classes_count(classes);
     while (!o->subsets_set && subsets_max > 1 &&
@@ -87,7 +106,6 @@ int edra_riskdetail_compute(edra_riskdetail *out, const edra_microdata *md, cons
         out->has_contrib = 1;
     }
 done:
-    edra_classes_free(classes);
     if (rc < 0)
         edra_riskdetail_clear(out);
     return rc;

@@ -48,6 +48,10 @@ int edra_riskdetail_option(edra_riskdetail_opts *o, const char *command, const c
 int edra_riskdetail_compute(edra_riskdetail *out, const edra_microdata *md, const uint8_t *levels,
                             const edra_riskdetail_opts *o, edra_error *err);
 
+/* As edra_riskdetail_compute, on classes already computed (the caller's, only read). */
+int edra_riskdetail_compute_classes(edra_riskdetail *out, const edra_classes *classes,
+                                    const edra_riskdetail_opts *o, edra_error *err);
+
 void edra_riskdetail_clear(edra_riskdetail *d);
 
 /* Prints an "edra: note:" line on stderr when SUDA2 was left out by default. */
