@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mempolicy.h"
 
 int edra_job_parse_threads(const char *text, int *out, edra_error *err)
 {
@@ -259,7 +260,9 @@ int edra_job_run_pipeline(edra_job *job, edra_pipeline *p, const char *command, 
     opts.population = p->population;
     if (progress && isatty(STDERR_FILENO))
         opts.progress = show_progress;
+    edra_mempolicy_search();
     rc = edra_lattice_search(&job->result, p->md, &p->targets, &opts, err);
+    edra_mempolicy_load();
     if (opts.progress)
         fprintf(stderr, "\r\033[K");
     if (rc < 0)

@@ -12,9 +12,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "../metrics/assessment.h"
 #include "lattice_check.h"
@@ -42,11 +39,6 @@
 #define TAG_PASS 2u
 #define TAG_CLEAN 4u
 #define TAG_CHECKED 8u
-
-/* glibc's mmap threshold during the search, and the one analyzer/main.c sets for the
- * rest of the run, restored after it. */
-#define SEARCH_MMAP_THRESHOLD (32 << 20)
-#define LOAD_MMAP_THRESHOLD (1 << 20)
 
 int edra_lattice_suppression(uint8_t **out, uint64_t *violating, uint64_t *suppressed,
                              const edra_classes *classes, const edra_targets *targets,
@@ -626,12 +618,6 @@ int edra_lattice_search(edra_search_result *out, const edra_microdata *md,
     double lattice_nodes = 0;
     int rc;
     memset(out, 0, sizeof *out);
-#ifdef __GLIBC__
-    /* Every check allocates and frees arrays of a few bytes per tuple. Mapped (edra's main
-     * maps blocks from 1 MB, for the loader's sake) each is faulted in afresh; from the heap
-     * they are reused check after check: 1M rows, 478 checks, 12.2 s -> 9.8 s. */
-    mallopt(M_MMAP_THRESHOLD, SEARCH_MMAP_THRESHOLD);
-#endif
     rc = search_init(&s, md, targets, opts, err, &lattice_nodes);
     s.start = s.last_progress = edra_lattice_now_seconds();
     if (rc < 0)
@@ -687,9 +673,6 @@ done:
     search_free(&s);
     if (rc < 0)
         edra_lattice_result_clear(out);
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, LOAD_MMAP_THRESHOLD);
-#endif
     return rc;
 }
 

@@ -5,11 +5,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "commands.h"
+#include "mempolicy.h"
 
 const edra_cli_command edra_commands[] = {
     {"assess", "SPEC", "Assess the re-identification risk of a dataset against the spec's targets.",
@@ -118,13 +116,7 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; every GSL status is checked where the call is made. */
     gsl_set_error_handler_off();
-#ifdef __GLIBC__
-    /* A fixed mmap threshold turns glibc's sliding one off. That one rises with the first
-     * large free until blocks of up to 32 MB come from the heap, where a large input's
-     * growing code columns and hash tables leave holes that stay resident until exit; with
-     * it fixed, each large array is mapped, grown by mremap and unmapped when freed. */
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
-#endif
+    edra_mempolicy_load();
 #ifdef SIGXFSZ
     /* Past a file size limit (ulimit -f) a write then fails with EFBIG, which the atomic
      * writers report and clean up after, instead of the signal killing the run mid-write. */

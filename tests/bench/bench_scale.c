@@ -3,8 +3,8 @@
  * and prints rows, QIs, distinct tuples, load / assess / search seconds, nodes checked, peak
  * RSS (getrusage) after the assessment and after the search, and RSS bytes per row (of the
  * assessment's peak) as one tab-separated line. One process per row, so
- * each peak RSS is that case's alone; malloc is set up as edra's main sets it (a fixed mmap
- * threshold), so the figures are those of `edra assess`.
+ * each peak RSS is that case's alone; malloc is set up as edra sets it per phase
+ * (analyzer/mempolicy), so the figures are those of `edra assess` and `edra run`.
  * Usage: bench_scale SPEC [--search] [--threads N] [--time-limit S] */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -13,11 +13,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "analyzer/lattice.h"
+#include "analyzer/mempolicy.h"
 #include "analyzer/pipeline.h"
 
 static double now_seconds(void)
@@ -44,9 +42,7 @@ int main(int argc, char **argv)
     int search = 0;
     struct stat st;
 
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 1 << 20); /* as edra's main does */
-#endif
+    edra_mempolicy_load(); /* as edra's main does */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--search") == 0)
             search = 1;
@@ -89,6 +85,7 @@ int main(int argc, char **argv)
     if (search) {
         o.population = p->population;
         double s0 = now_seconds();
+        edra_mempolicy_search(); /* as edra's jobs do */
         if (edra_lattice_search(&r, p->md, &p->targets, &o, &err) < 0) {
             fprintf(stderr, "bench_scale: %s\n", err.msg);
             return 1;

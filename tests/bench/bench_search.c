@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analyzer/lattice.h"
+#include "analyzer/mempolicy.h"
 #include "analyzer/pipeline.h"
 
 static double now_seconds(void)
@@ -82,6 +83,7 @@ static int run(const char *data, double suppression)
         o.threads = threads;
         for (int rep = 0; rep < 6; rep++) {
             double s0 = now_seconds();
+            edra_mempolicy_search(); /* as edra's jobs do */
             if (edra_lattice_search(&r, p->md, &p->targets, &o, &err) < 0) {
                 fprintf(stderr, "bench_search: %s\n", err.msg);
                 return -1;
