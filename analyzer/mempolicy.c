@@ -5,6 +5,8 @@
  * the search's threshold. */
 #include "mempolicy.h"
 
+/* Any C library header defines __GLIBC__ on glibc (through <features.h>). */
+#include <stdlib.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
