@@ -394,7 +394,7 @@ int edra_poptable_sizes(uint64_t **out, const edra_poptable *pt, const edra_clas
     const edra_microdata *md = edra_classes_microdata(classes);
     const uint8_t *levels = edra_classes_levels(classes);
     const uint32_t *reps = edra_classes_representatives(classes);
-    const uint64_t *class_sizes = edra_classes_sizes(classes);
+    const edra_count_col class_sizes = edra_classes_sizes(classes);
     size_t n_classes = edra_classes_count(classes), n_qi = pt->n_qi, cap = 16;
     uint32_t *keys = NULL, *slots = NULL, *row_key = NULL;
     uint64_t *sizes = NULL;
@@ -442,12 +442,12 @@ int edra_poptable_sizes(uint64_t **out, const edra_poptable *pt, const edra_clas
         }
     }
     for (size_t c = 0; c < n_classes; c++)
-        if (sizes[c] < class_sizes[c]) {
+        if (sizes[c] < edra_count_at(class_sizes, c)) {
             rc = edra_error_set(err, EDRA_EDATA,
                                 "%s: the population table has fewer records than the sample for a "
                                 "class (%llu people, %llu sample records)",
                                 pt->name, (unsigned long long)sizes[c],
-                                (unsigned long long)class_sizes[c]);
+                                (unsigned long long)edra_count_at(class_sizes, c));
             goto done;
         }
     *out = sizes;

@@ -98,13 +98,13 @@ int edra_assess_violations_split(uint8_t *violates, uint64_t *violating_records,
                                  const edra_sadist *const *sadists, edra_error *err)
 {
     const edra_microdata *md = edra_classes_microdata(classes);
-    const uint64_t *sizes = edra_classes_sizes(classes);
+    const edra_count_col sizes = edra_classes_sizes(classes);
     size_t n_classes = edra_classes_count(classes);
     uint64_t k = min_size;
     uint64_t records = 0, monotone = 0;
     (void)err;
     for (size_t c = 0; c < n_classes; c++) {
-        int bad = sizes[c] < k;
+        int bad = edra_count_at(sizes, c) < k;
         /* Distinct l first: with k it makes the part that only grows down the lattice. */
         for (size_t i = 0; !bad && i < targets->n_ldiv; i++) {
             const edra_ldiv_target *lt = &targets->ldiv[i];
@@ -112,7 +112,7 @@ int edra_assess_violations_split(uint8_t *violates, uint64_t *violating_records,
                 bad = !edra_ldiversity_holds(sadists[lt->sa], c, lt->model, lt->l, lt->c);
         }
         if (bad)
-            monotone += sizes[c];
+            monotone += edra_count_at(sizes, c);
         for (size_t i = 0; !bad && i < targets->n_ldiv; i++) {
             const edra_ldiv_target *lt = &targets->ldiv[i];
             if (lt->model != EDRA_LDIV_DISTINCT)
@@ -124,7 +124,7 @@ int edra_assess_violations_split(uint8_t *violates, uint64_t *violating_records,
         }
         violates[c] = (uint8_t)bad;
         if (bad)
-            records += sizes[c];
+            records += edra_count_at(sizes, c);
     }
     *violating_records = records;
     if (monotone_records)
@@ -150,7 +150,7 @@ static int cmp_u64(const void *a, const void *b)
  * array (on near-unique data millions of classes share a handful of sizes, and sorting
  * them all was a tenth of the assessment), larger ones sorted, then run lengths. */
 #define DENSE_SIZES 4096
-static int size_histogram(edra_figures *f, const uint64_t *sizes, size_t n_classes,
+static int size_histogram(edra_figures *f, edra_count_col sizes, size_t n_classes,
                           const uint8_t *keep)
 {
     uint64_t *dense = calloc(DENSE_SIZES + 1, sizeof *dense);
@@ -160,7 +160,7 @@ static int size_histogram(edra_figures *f, const uint64_t *sizes, size_t n_class
     if (!dense)
         return EDRA_ENOMEM;
     for (size_t c = 0; c < n_classes; c++)
-        if (keep[c] && sizes[c] > DENSE_SIZES)
+        if (keep[c] && edra_count_at(sizes, c) > DENSE_SIZES)
             n_big++;
     big = malloc((n_big ? n_big : 1) * sizeof *big);
     if (!big)
@@ -169,10 +169,11 @@ static int size_histogram(edra_figures *f, const uint64_t *sizes, size_t n_class
     for (size_t c = 0; c < n_classes; c++) {
         if (!keep[c])
             continue;
-        if (sizes[c] <= DENSE_SIZES)
-            dense[sizes[c]]++;
+        uint64_t size = edra_count_at(sizes, c);
+        if (size <= DENSE_SIZES)
+            dense[size]++;
         else
-            big[n_big++] = sizes[c];
+            big[n_big++] = size;
     }
     qsort(big, n_big, sizeof *big, cmp_u64);
     for (size_t i = 0; i <= DENSE_SIZES; i++)
@@ -280,7 +281,7 @@ static int population_figures(edra_figures *f, const edra_classes *classes, cons
 static void judge_targets(edra_figures *f, const edra_targets *t, const edra_sadist *const *sd,
                           const edra_classes *classes, const uint8_t *keep)
 {
-    const uint64_t *sizes = edra_classes_sizes(classes);
+    const edra_count_col sizes = edra_classes_sizes(classes);
     size_t n_classes = edra_classes_count(classes);
     const edra_microdata *md = edra_classes_microdata(classes);
     edra_target_result *r;
@@ -288,9 +289,9 @@ static void judge_targets(edra_figures *f, const edra_targets *t, const edra_sad
         r = add_result(f, EDRA_TARGET_K, (double)t->k, (double)f->prosecutor.k_min, 1);
         snprintf(r->name, sizeof r->name, "k-anonymity");
         for (size_t c = 0; c < n_classes; c++)
-            if (keep[c] && sizes[c] < t->k) {
+            if (keep[c] && edra_count_at(sizes, c) < t->k) {
                 r->violating_classes++;
-                r->violating_records += sizes[c];
+                r->violating_records += edra_count_at(sizes, c);
             }
     }
     if (t->prosecutor_risk >= 0) {
@@ -340,7 +341,7 @@ static void judge_targets(edra_figures *f, const edra_targets *t, const edra_sad
         for (size_t c = 0; c < n_classes; c++)
             if (keep[c] && !edra_ldiversity_holds(sd[lt->sa], c, lt->model, lt->l, lt->c)) {
                 r->violating_classes++;
-                r->violating_records += sizes[c];
+                r->violating_records += edra_count_at(sizes, c);
             }
         r->met = r->violating_classes == 0 && !isnan(achieved);
     }
@@ -356,7 +357,7 @@ static void judge_targets(edra_figures *f, const edra_targets *t, const edra_sad
             achieved = fmax(achieved, dist);
             if (dist > tt->t + 1e-12) {
                 violating_classes++;
-                violating_records += sizes[c];
+                violating_records += edra_count_at(sizes, c);
             }
         }
         r = add_result(f, EDRA_TARGET_TCLOSE, tt->t, achieved, 0);
@@ -397,7 +398,7 @@ int edra_assess(edra_figures *out, const edra_classes *classes, const edra_asses
 {
     const edra_microdata *md = edra_classes_microdata(classes);
     const edra_targets *t = opts->targets;
-    const uint64_t *sizes = edra_classes_sizes(classes);
+    const edra_count_col sizes = edra_classes_sizes(classes);
     size_t n_classes = edra_classes_count(classes);
     edra_sadist *sd = NULL;
     const edra_sadist **sd_ptr = NULL;

@@ -17,10 +17,33 @@ struct edra_classes {
     const edra_microdata *md;
     uint8_t *levels;
     size_t n_classes;
-    uint64_t *sizes;
+    void *sizes;           /* records per class, size_width bytes each */
+    uint8_t size_width;
     uint32_t *of_tuple;
     uint32_t *representative;
 };
+
+/* A class's size in a sizes array of width 4 or 8 bytes. */
+static inline void size_put(void *sizes, uint8_t width, size_t g, uint64_t v)
+{
+    if (width == 4)
+        ((uint32_t *)sizes)[g] = (uint32_t)v;
+    else
+        ((uint64_t *)sizes)[g] = v;
+}
+
+static inline void size_add(void *sizes, uint8_t width, size_t g, uint64_t v)
+{
+    if (width == 4)
+        ((uint32_t *)sizes)[g] += (uint32_t)v;
+    else
+        ((uint64_t *)sizes)[g] += v;
+}
+
+static inline uint64_t size_at(const edra_classes *c, size_t g)
+{
+    return c->size_width == 4 ? ((const uint32_t *)c->sizes)[g] : ((const uint64_t *)c->sizes)[g];
+}
 
 /* Items whose keys are computed ahead of their probe, and the distance at which a probe's
  * slot is read early to fetch its group's size (see group_items). */
@@ -104,7 +127,10 @@ static edra_classes *classes_alloc(const edra_microdata *md, const uint8_t *leve
         return NULL;
     c->md = md;
     c->levels = malloc(md->n_qi ? md->n_qi : 1);
-    c->sizes = malloc((cap ? cap : 1) * sizeof *c->sizes);
+    /* A class holds at most every record: 4 bytes a class unless aggregated counts pass
+     * 2^32 records. Half the memory of the classes' sizes, which grouping adds to at random. */
+    c->size_width = md->n_records <= UINT32_MAX ? 4 : 8;
+    c->sizes = malloc((cap ? cap : 1) * c->size_width);
     c->of_tuple = malloc((md->n_tuples ? md->n_tuples : 1) * sizeof *c->of_tuple);
     c->representative = malloc((cap ? cap : 1) * sizeof *c->representative);
     if (!c->levels || !c->sizes || !c->of_tuple || !c->representative) {
@@ -112,7 +138,7 @@ static edra_classes *classes_alloc(const edra_microdata *md, const uint8_t *leve
         return NULL;
     }
     /* A class's size is added to at random, item after item. */
-    edra_hugepages_advise(c->sizes, cap * sizeof *c->sizes);
+    edra_hugepages_advise(c->sizes, cap * c->size_width);
     if (md->n_qi)
         memcpy(c->levels, levels, md->n_qi);
     return c;
@@ -229,10 +255,10 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
             if (g == 0) {
                 g = (uint32_t)++n_groups;
                 slot[key] = g;
-                c->sizes[g - 1] = 0;
+                size_put(c->sizes, c->size_width, g - 1, 0);
                 c->representative[g - 1] = (uint32_t)t;
             }
-            c->sizes[g - 1] += edra_count_at(item_weight, i);
+            size_add(c->sizes, c->size_width, g - 1, edra_count_at(item_weight, i));
             group_of[i] = g - 1;
         }
         free(slot);
@@ -276,9 +302,9 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
             if (tb.packed) {
                 uint64_t slot = tb.packed[peek_pos];
                 if (slot && slot >> tb.group_bits == peek)
-                    __builtin_prefetch(&c->sizes[(slot & group_mask) - 1]);
+                    __builtin_prefetch((char *)c->sizes + ((slot & group_mask) - 1) * c->size_width);
             } else if (tb.wide[peek_pos].group != UINT32_MAX && tb.wide[peek_pos].key == peek) {
-                __builtin_prefetch(&c->sizes[tb.wide[peek_pos].group]);
+                __builtin_prefetch((char *)c->sizes + (size_t)tb.wide[peek_pos].group * c->size_width);
             }
         }
         size_t pos = edra_mix64(key) & (tb.cap - 1);
@@ -308,9 +334,9 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
                     tb.wide[pos].group = g;
                     tb.wide[pos].key = key;
                 }
-                c->sizes[g] = 0;
+                size_put(c->sizes, c->size_width, g, 0);
                 c->representative[g] = (uint32_t)t;
-                c->sizes[g] += edra_count_at(item_weight, i);
+                size_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
                 group_of[i] = g;
                 /* Load at most 1/2: probes stay short. */
                 if (2 * n_groups > tb.cap && table_grow(&tb) < 0) {
@@ -319,7 +345,7 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
                 }
                 break;
             }
-            c->sizes[g] += edra_count_at(item_weight, i);
+            size_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
             group_of[i] = g;
             break;
         }
@@ -347,7 +373,8 @@ typedef struct {
     edra_count_col item_weight;
     uint32_t *group_of;         /* partition 1 marks its numbers with PART_FLAG */
     unsigned part, group_bits;
-    uint64_t *sizes;            /* [n_items] */
+    void *sizes;                /* [n_items] of size_width bytes */
+    uint8_t size_width;
     uint32_t *reps;             /* [n_items] */
     size_t n_groups;
     int rc;
@@ -417,7 +444,7 @@ static void *part_group(void *arg)
                 tb.wide[pos].group = g;
                 tb.wide[pos].key = key;
             }
-            ps->sizes[g] = 0;
+            size_put(ps->sizes, ps->size_width, g, 0);
             ps->reps[g] = (uint32_t)tuple;
             if (2 * n_groups > tb.cap && table_grow(&tb) < 0) {
                 table_free(&tb);
@@ -425,7 +452,7 @@ static void *part_group(void *arg)
                 return NULL;
             }
         }
-        ps->sizes[g] += edra_count_at(ps->item_weight, i);
+        size_add(ps->sizes, ps->size_width, g, edra_count_at(ps->item_weight, i));
         ps->group_of[i] = g | flag;
     }
     table_free(&tb);
@@ -456,7 +483,7 @@ static int group_items_two(edra_classes *c, const keyer *kr, size_t n_items,
 {
     part_share shares[2];
     uint64_t *keys = malloc(n_items * sizeof *keys);
-    uint64_t *sizes1 = malloc(n_items * sizeof *sizes1);
+    void *sizes1 = malloc(n_items * c->size_width);
     uint32_t *reps1 = malloc(n_items * sizeof *reps1);
     int rc = 0;
     if (!keys || !sizes1 || !reps1) {
@@ -468,7 +495,7 @@ static int group_items_two(edra_classes *c, const keyer *kr, size_t n_items,
                                  .first = p ? n_items / 2 : 0, .end = p ? n_items : n_items / 2,
                                  .item_tuple = item_tuple, .item_weight = item_weight,
                                  .group_of = group_of, .part = p, .group_bits = group_bits,
-                                 .sizes = p ? sizes1 : c->sizes,
+                                 .sizes = p ? sizes1 : c->sizes, .size_width = c->size_width,
                                  .reps = p ? reps1 : c->representative};
     run_pair(part_keys, shares);
     run_pair(part_group, shares);
@@ -477,7 +504,7 @@ static int group_items_two(edra_classes *c, const keyer *kr, size_t n_items,
         goto done;
     }
     size_t n0 = shares[0].n_groups, n1 = shares[1].n_groups;
-    memcpy(c->sizes + n0, sizes1, n1 * sizeof *sizes1);
+    memcpy((char *)c->sizes + n0 * c->size_width, sizes1, n1 * c->size_width);
     memcpy(c->representative + n0, reps1, n1 * sizeof *reps1);
     for (size_t i = 0; i < n_items; i++)
         if (group_of[i] & PART_FLAG)
@@ -511,7 +538,7 @@ static int group_items_threads(edra_classes *c, const keyer *kr, size_t n_items,
 static int shrink(edra_classes *c)
 {
     size_t n = c->n_classes ? c->n_classes : 1;
-    uint64_t *sizes = realloc(c->sizes, n * sizeof *sizes);
+    void *sizes = realloc(c->sizes, n * c->size_width);
     uint32_t *reps = realloc(c->representative, n * sizeof *reps);
     if (sizes)
         c->sizes = sizes;
@@ -574,7 +601,7 @@ int edra_classes_rollup(edra_classes **out, const edra_classes *finer, const uin
         goto done;
     }
     rc = group_items(c, &kr, finer->n_classes, finer->representative,
-                     (edra_count_col){.data = finer->sizes, .width = 8}, coarse_of_fine);
+                     edra_classes_sizes(finer), coarse_of_fine);
     if (rc < 0) {
         edra_error_set(err, rc, "out of memory computing classes");
         goto done;
@@ -603,7 +630,21 @@ void edra_classes_free(edra_classes *c)
 }
 
 size_t edra_classes_count(const edra_classes *c) { return c->n_classes; }
-const uint64_t *edra_classes_sizes(const edra_classes *c) { return c->sizes; }
+edra_count_col edra_classes_sizes(const edra_classes *c)
+{
+    return (edra_count_col){.data = c->sizes, .width = c->size_width};
+}
+
+int edra_classes_sizes_u64(uint64_t **out, const edra_classes *c)
+{
+    uint64_t *sizes = malloc((c->n_classes ? c->n_classes : 1) * sizeof *sizes);
+    *out = sizes;
+    if (!sizes)
+        return EDRA_ENOMEM;
+    for (size_t k = 0; k < c->n_classes; k++)
+        sizes[k] = size_at(c, k);
+    return 0;
+}
 const uint32_t *edra_classes_of_tuple(const edra_classes *c) { return c->of_tuple; }
 const uint32_t *edra_classes_representatives(const edra_classes *c) { return c->representative; }
 const uint8_t *edra_classes_levels(const edra_classes *c) { return c->levels; }
@@ -790,8 +831,8 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
     if ((uint64_t)n_classes * n_values <= 2 * (uint64_t)n_tuples &&
         (uint64_t)n_classes * n_values <= DENSE_SADIST_CELLS) {
         for (size_t k = 0; k < n_classes; k++)
-            if (c->sizes[k] > biggest)
-                biggest = c->sizes[k];
+            if (size_at(c, k) > biggest)
+                biggest = size_at(c, k);
         cw = out->counts.width = edra_count_width(biggest);
         values = malloc((n_tuples ? n_tuples : 1) * vw);
         counts = malloc((n_tuples ? n_tuples : 1) * cw);
@@ -815,7 +856,7 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
     for (size_t t = 0; t < n_tuples; t++) {
         if (t + AHEAD < n_tuples)
             __builtin_prefetch(&out->offsets[c->of_tuple[t + AHEAD] + 1]);
-        uint64_t size = c->sizes[c->of_tuple[t]];
+        uint64_t size = size_at(c, c->of_tuple[t]);
         if (size >= min_size) {
             out->offsets[c->of_tuple[t] + 1]++;
             if (size > biggest)
@@ -839,7 +880,7 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
         if (t + AHEAD < n_tuples)
             __builtin_prefetch(&out->offsets[c->of_tuple[t + AHEAD]]);
         uint32_t k = c->of_tuple[t];
-        if (c->sizes[k] < min_size)
+        if (size_at(c, k) < min_size)
             continue;
         size_t at = out->offsets[k]++;
         code_put(values, vw, at, edra_code_at(codes, t));

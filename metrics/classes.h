@@ -33,8 +33,13 @@ void edra_classes_free(edra_classes *c);
 /* Number of classes. */
 size_t edra_classes_count(const edra_classes *c);
 
-/* Records per class (borrowed, length count). */
-const uint64_t *edra_classes_sizes(const edra_classes *c);
+/* Records per class (borrowed, length count): 4 bytes a class, 8 when the input has more
+ * than 2^32 - 1 records. Read with edra_count_at. */
+edra_count_col edra_classes_sizes(const edra_classes *c);
+
+/* The sizes as a plain array of 8-byte counts (*out the caller's), for the computations
+ * on tables of classes (SUDA2, QI subsets). Returns 0 or EDRA_ENOMEM. */
+int edra_classes_sizes_u64(uint64_t **out, const edra_classes *c);
 
 /* Class index of each tuple of the microdata (borrowed, length md->n_tuples). */
 const uint32_t *edra_classes_of_tuple(const edra_classes *c);

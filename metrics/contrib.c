@@ -241,12 +241,15 @@ int edra_contrib_compute(edra_contrib_figures *out, const edra_classes *classes,
     const edra_microdata *md = edra_classes_microdata(classes);
     size_t n_classes = edra_classes_count(classes), n_qi = md->n_qi;
     uint32_t *codes = NULL;
-    if (edra_classes_codes(&codes, classes) < 0) {
+    uint64_t *sizes = NULL;
+    if (edra_classes_codes(&codes, classes) < 0 || edra_classes_sizes_u64(&sizes, classes) < 0) {
+        free(codes);
         memset(out, 0, sizeof *out);
         return edra_error_set(err, EDRA_ENOMEM, "out of memory computing subset figures");
     }
-    int rc = edra_contrib_table(out, codes, edra_classes_sizes(classes), n_classes, n_qi, max_size, err);
+    int rc = edra_contrib_table(out, codes, sizes, n_classes, n_qi, max_size, err);
     free(codes);
+    free(sizes);
     return rc;
 }
 

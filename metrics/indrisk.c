@@ -42,20 +42,21 @@ double edra_indrisk_record(uint64_t f, double population_f)
 /* Risk of the records of class c. Without weights F_k = f_k, so it depends on the class's
  * size only: small sizes read the table, computed once per size; larger ones are rare and
  * computed again. With weights, risk[c] holds the class's risk (see edra_indrisk_compute). */
-static double risk_of(const uint64_t *sizes, const double *risk, const double *by_size, size_t c)
+static double risk_of(edra_count_col sizes, const double *risk, const double *by_size, size_t c)
 {
     if (risk)
         return risk[c];
-    if (sizes[c] < SIZE_TABLE)
-        return by_size[sizes[c]];
-    return edra_indrisk_record(sizes[c], (double)sizes[c]);
+    uint64_t size = edra_count_at(sizes, c);
+    if (size < SIZE_TABLE)
+        return by_size[size];
+    return edra_indrisk_record(size, (double)size);
 }
 
 int edra_indrisk_compute(edra_indrisk_figures *out, const edra_classes *classes,
                          const uint8_t *keep, double threshold, edra_error *err)
 {
     const edra_microdata *md = edra_classes_microdata(classes);
-    const uint64_t *sizes = edra_classes_sizes(classes);
+    const edra_count_col sizes = edra_classes_sizes(classes);
     const uint32_t *of_tuple = edra_classes_of_tuple(classes);
     size_t n_classes = edra_classes_count(classes);
     double by_size[SIZE_TABLE];
@@ -79,18 +80,19 @@ int edra_indrisk_compute(edra_indrisk_figures *out, const edra_classes *classes,
         for (size_t t = 0; t < md->n_tuples; t++)
             class_risk[of_tuple[t]] += md->weights[t];
         for (size_t c = 0; c < n_classes; c++)
-            class_risk[c] = keep && !keep[c] ? 0.0 : edra_indrisk_record(sizes[c], class_risk[c]);
+            class_risk[c] = keep && !keep[c] ? 0.0
+                                             : edra_indrisk_record(edra_count_at(sizes, c), class_risk[c]);
     }
     for (size_t c = 0; c < n_classes; c++) {
         if (keep && !keep[c])
             continue;
         double r = risk_of(sizes, class_risk, by_size, c);
-        out->records += sizes[c];
-        out->expected += (double)sizes[c] * r;
+        out->records += edra_count_at(sizes, c);
+        out->expected += (double)edra_count_at(sizes, c) * r;
         if (r > out->highest)
             out->highest = r;
         if (r > threshold)
-            out->records_above += sizes[c];
+            out->records_above += edra_count_at(sizes, c);
     }
     if (out->records) {
         out->global = out->expected / (double)out->records;

@@ -237,14 +237,14 @@ double edra_loss_bound(const edra_loss *l, edra_loss_metric metric, const uint8_
 
 static uint64_t suppressed_records(const edra_classes *c, const uint8_t *suppressed)
 {
-    const uint64_t *sizes = edra_classes_sizes(c);
+    const edra_count_col sizes = edra_classes_sizes(c);
     size_t n_classes = edra_classes_count(c);
     uint64_t s = 0;
     if (!suppressed)
         return 0;
     for (size_t k = 0; k < n_classes; k++)
         if (suppressed[k])
-            s += sizes[k];
+            s += edra_count_at(sizes, k);
     return s;
 }
 
@@ -253,7 +253,7 @@ static double arx_value(const edra_loss *l, const edra_classes *c, const uint8_t
 {
     const edra_microdata *md = l->md;
     const uint8_t *levels = edra_classes_levels(c);
-    const uint64_t *sizes = edra_classes_sizes(c);
+    const edra_count_col sizes = edra_classes_sizes(c);
     const uint32_t *reps = edra_classes_representatives(c);
     size_t n_classes = edra_classes_count(c);
     double product = 1.0;
@@ -265,7 +265,7 @@ static double arx_value(const edra_loss *l, const edra_classes *c, const uint8_t
             uint64_t removed = 0;
             for (size_t k = 0; k < n_classes; k++)
                 if (suppressed[k])
-                    removed += sizes[k] * leaf_counts[map[edra_code_at(md->qi_codes[d], reps[k])]];
+                    removed += edra_count_at(sizes, k) * leaf_counts[map[edra_code_at(md->qi_codes[d], reps[k])]];
             /* A suppressed record covers the whole domain: |D| units. */
             units = units - removed + s * l->leaves[d];
         }
@@ -311,7 +311,7 @@ double edra_loss_compute(const edra_loss *l, edra_loss_metric metric, const edra
                          const uint8_t *suppressed, double *per_qi)
 {
     const uint8_t *levels = edra_classes_levels(c);
-    const uint64_t *sizes = edra_classes_sizes(c);
+    const edra_count_col sizes = edra_classes_sizes(c);
     size_t n_classes = edra_classes_count(c);
     uint64_t s = suppressed_records(c, suppressed);
     uint64_t n = l->records;
@@ -339,15 +339,19 @@ double edra_loss_compute(const edra_loss *l, edra_loss_metric metric, const edra
         /* Integer sums are exact while n < 2^32 (each term <= n^2); beyond, doubles. */
         if (n < ((uint64_t)1 << 32)) {
             uint64_t sum = s * n;
-            for (size_t k = 0; k < n_classes; k++)
+            for (size_t k = 0; k < n_classes; k++) {
+                uint64_t size = edra_count_at(sizes, k);
                 if (!suppressed || !suppressed[k])
-                    sum += sizes[k] * sizes[k];
+                    sum += size * size;
+            }
             return (double)sum;
         }
         value = (double)s * (double)n;
-        for (size_t k = 0; k < n_classes; k++)
+        for (size_t k = 0; k < n_classes; k++) {
+            double size = (double)edra_count_at(sizes, k);
             if (!suppressed || !suppressed[k])
-                value += (double)sizes[k] * (double)sizes[k];
+                value += size * size;
+        }
         return value;
     }
     case EDRA_LOSS_AECS: {

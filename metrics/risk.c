@@ -17,7 +17,8 @@ static size_t bucket_of(double p)
     return EDRA_RISK_BUCKETS - 1;
 }
 
-static void summarise(edra_risk_figures *out, const uint64_t *sizes, const uint64_t *risk_sizes,
+/* risk_sizes NULL: each class's risk is 1 / its size. */
+static void summarise(edra_risk_figures *out, edra_count_col sizes, const uint64_t *risk_sizes,
                       size_t n_classes, const uint8_t *keep, double threshold)
 {
     uint64_t risk_min = UINT64_MAX, risk_max = 0, at_risk = 0;
@@ -28,7 +29,7 @@ static void summarise(edra_risk_figures *out, const uint64_t *sizes, const uint6
     for (size_t c = 0; c < n_classes; c++) {
         if (keep && !keep[c])
             continue;
-        uint64_t size = sizes[c], rsize = risk_sizes[c];
+        uint64_t size = edra_count_at(sizes, c), rsize = risk_sizes ? risk_sizes[c] : size;
         double p = 1.0 / (double)rsize;
         out->records += size;
         out->classes++;
@@ -58,20 +59,20 @@ static void summarise(edra_risk_figures *out, const uint64_t *sizes, const uint6
     out->records_at_risk = (double)at_risk / (double)out->records;
 }
 
-void edra_risk_prosecutor(edra_risk_figures *out, const uint64_t *sizes, size_t n_classes,
+void edra_risk_prosecutor(edra_risk_figures *out, edra_count_col sizes, size_t n_classes,
                           const uint8_t *keep, double threshold)
 {
-    summarise(out, sizes, sizes, n_classes, keep, threshold);
+    summarise(out, sizes, NULL, n_classes, keep, threshold);
 }
 
-void edra_risk_journalist(edra_risk_figures *out, const uint64_t *sizes,
+void edra_risk_journalist(edra_risk_figures *out, edra_count_col sizes,
                           const uint64_t *population_sizes, size_t n_classes,
                           const uint8_t *keep, double threshold)
 {
     summarise(out, sizes, population_sizes, n_classes, keep, threshold);
 }
 
-double edra_risk_marketer(const uint64_t *sizes, const uint64_t *population_sizes,
+double edra_risk_marketer(edra_count_col sizes, const uint64_t *population_sizes,
                           size_t n_classes, const uint8_t *keep)
 {
     double expected = 0.0;
@@ -79,9 +80,10 @@ double edra_risk_marketer(const uint64_t *sizes, const uint64_t *population_size
     for (size_t c = 0; c < n_classes; c++) {
         if (keep && !keep[c])
             continue;
-        uint64_t rsize = population_sizes ? population_sizes[c] : sizes[c];
-        expected += (double)sizes[c] / (double)rsize;
-        records += sizes[c];
+        uint64_t size = edra_count_at(sizes, c);
+        uint64_t rsize = population_sizes ? population_sizes[c] : size;
+        expected += (double)size / (double)rsize;
+        records += size;
     }
     return records ? expected / (double)records : 0.0;
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "microdata.h"
+
 #define EDRA_RISK_BUCKETS 22
 
 /* Upper edges of the risk buckets, as in ARX's risk-distribution view: bucket i holds
@@ -29,19 +31,19 @@ typedef struct {
 
 /* Prosecutor figures over the classes with keep[c] != 0 (keep NULL = all). A set with no
  * records gives zeros. */
-void edra_risk_prosecutor(edra_risk_figures *out, const uint64_t *sizes, size_t n_classes,
+void edra_risk_prosecutor(edra_risk_figures *out, edra_count_col sizes, size_t n_classes,
                           const uint8_t *keep, double threshold);
 
 /* Journalist figures: as prosecutor, with each class's risk 1/population_sizes[c] (the
  * class's size in the population, >= its sample size). */
-void edra_risk_journalist(edra_risk_figures *out, const uint64_t *sizes,
+void edra_risk_journalist(edra_risk_figures *out, edra_count_col sizes,
                           const uint64_t *population_sizes, size_t n_classes,
                           const uint8_t *keep, double threshold);
 
 /* Marketer risk: expected share of records re-identified, sum over classes of
  * size/population_size divided by records (population_sizes NULL = the sample's sizes,
  * which makes it classes / records). */
-double edra_risk_marketer(const uint64_t *sizes, const uint64_t *population_sizes,
+double edra_risk_marketer(edra_count_col sizes, const uint64_t *population_sizes,
                           size_t n_classes, const uint8_t *keep);
 
 #endif

@@ -659,12 +659,15 @@ int edra_suda_compute(edra_suda_figures *out, const edra_classes *classes,
     const edra_microdata *md = edra_classes_microdata(classes);
     size_t n_classes = edra_classes_count(classes), n_qi = md->n_qi;
     uint32_t *codes = NULL;
-    if (edra_classes_codes(&codes, classes) < 0) {
+    uint64_t *sizes = NULL;
+    if (edra_classes_codes(&codes, classes) < 0 || edra_classes_sizes_u64(&sizes, classes) < 0) {
+        free(codes);
         memset(out, 0, sizeof *out);
         return edra_error_set(err, EDRA_ENOMEM, "out of memory searching minimal sample uniques");
     }
-    int rc = edra_suda_table(out, codes, edra_classes_sizes(classes), n_classes, n_qi, opts, err);
+    int rc = edra_suda_table(out, codes, sizes, n_classes, n_qi, opts, err);
     free(codes);
+    free(sizes);
     return rc;
 }
 

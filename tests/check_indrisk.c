@@ -238,13 +238,13 @@ static void many_init(many_table *t)
 static void per_class(const edra_classes *c, const uint8_t *keep, double *expected,
                       double *highest)
 {
-    const uint64_t *sizes = edra_classes_sizes(c);
+    const edra_count_col sizes = edra_classes_sizes(c);
     *expected = *highest = 0.0;
     for (size_t k = 0; k < edra_classes_count(c); k++) {
         if (keep && !keep[k])
             continue;
-        double r = edra_indrisk_record(sizes[k], (double)sizes[k]);
-        *expected += (double)sizes[k] * r;
+        double r = edra_indrisk_record(edra_count_at(sizes, k), (double)edra_count_at(sizes, k));
+        *expected += (double)edra_count_at(sizes, k) * r;
         *highest = fmax(*highest, r);
     }
 }
@@ -287,9 +287,9 @@ START_TEST(test_indrisk_compute__repeated_sizes_kept)
     uint8_t keep[MANY];
     many_init(&t);
     /* Suppress the 667 classes of one record. */
-    const uint64_t *sizes = edra_classes_sizes(t.classes);
+    const edra_count_col sizes = edra_classes_sizes(t.classes);
     for (size_t c = 0; c < MANY; c++)
-        keep[c] = sizes[c] != 1;
+        keep[c] = edra_count_at(sizes, c) != 1;
     ck_assert_int_eq(edra_indrisk_compute(&f, t.classes, keep, 0.4, NULL), 0);
     per_class(t.classes, keep, &expected, &highest);
     ck_assert(f.expected == expected);

@@ -4,6 +4,9 @@
 
 #include "metrics/risk.h"
 
+/* A plain array of 8-byte sizes as the column the functions read. */
+#define U64(a) ((edra_count_col){.data = (a), .width = 8})
+
 #define TOL 1e-12
 
 START_TEST(test_risk_prosecutor__hand_worked)
@@ -13,7 +16,7 @@ START_TEST(test_risk_prosecutor__hand_worked)
      * Sample uniques: 3. */
     const uint64_t sizes[] = {2, 1, 1, 3, 1};
     edra_risk_figures r;
-    edra_risk_prosecutor(&r, sizes, 5, NULL, 0.4);
+    edra_risk_prosecutor(&r, U64(sizes), 5, NULL, 0.4);
     ck_assert_uint_eq(r.records, 8);
     ck_assert_uint_eq(r.classes, 5);
     ck_assert_uint_eq(r.k_min, 1);
@@ -37,7 +40,7 @@ START_TEST(test_risk_prosecutor__keep_mask)
     const uint64_t sizes[] = {2, 1, 1, 3, 1};
     const uint8_t keep[] = {1, 0, 0, 1, 0};
     edra_risk_figures r;
-    edra_risk_prosecutor(&r, sizes, 5, keep, 0.2);
+    edra_risk_prosecutor(&r, U64(sizes), 5, keep, 0.2);
     ck_assert_uint_eq(r.records, 5);
     ck_assert_uint_eq(r.k_min, 2);
     ck_assert_double_eq_tol(r.average, 0.4, TOL);
@@ -52,7 +55,7 @@ START_TEST(test_risk_prosecutor__empty)
     const uint64_t sizes[] = {4};
     const uint8_t keep[] = {0};
     edra_risk_figures r;
-    edra_risk_prosecutor(&r, sizes, 1, keep, 0.2);
+    edra_risk_prosecutor(&r, U64(sizes), 1, keep, 0.2);
     ck_assert_uint_eq(r.records, 0);
     ck_assert_uint_eq(r.k_min, 0);
     ck_assert_double_eq_tol(r.average, 0.0, TOL);
@@ -65,12 +68,12 @@ START_TEST(test_risk_journalist__population_sizes)
      * average (2/10 + 3/4)/5 = 0.19; marketer the same expected share 0.19. */
     const uint64_t sizes[] = {2, 3}, pop[] = {10, 4};
     edra_risk_figures r;
-    edra_risk_journalist(&r, sizes, pop, 2, NULL, 0.2);
+    edra_risk_journalist(&r, U64(sizes), pop, 2, NULL, 0.2);
     ck_assert_double_eq_tol(r.highest, 0.25, TOL);
     ck_assert_double_eq_tol(r.lowest, 0.1, TOL);
     ck_assert_double_eq_tol(r.average, 0.19, TOL);
     ck_assert_double_eq_tol(r.records_at_risk, 0.6, TOL); /* only 1/4 > 0.2: 3 of 5 records */
-    ck_assert_double_eq_tol(edra_risk_marketer(sizes, pop, 2, NULL), 0.19, TOL);
+    ck_assert_double_eq_tol(edra_risk_marketer(U64(sizes), pop, 2, NULL), 0.19, TOL);
 }
 END_TEST
 
@@ -78,7 +81,7 @@ START_TEST(test_risk_marketer__sample_as_population)
 {
     /* Without a population, marketer risk = classes / records = 5/8. */
     const uint64_t sizes[] = {2, 1, 1, 3, 1};
-    ck_assert_double_eq_tol(edra_risk_marketer(sizes, NULL, 5, NULL), 0.625, TOL);
+    ck_assert_double_eq_tol(edra_risk_marketer(U64(sizes), NULL, 5, NULL), 0.625, TOL);
 }
 END_TEST
 
