@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../metrics/hash.h"
+
 /* The hierarchy under construction, straight into the tables edra_hierarchy_new_coded
  * takes over: rows are the sorted values (order[row] indexes the caller's array, whose
  * strings outlive the table), and each level above 0 numbers its labels by first
@@ -92,21 +94,10 @@ static const char *table_value(const table *t, size_t row)
     return t->values[t->order[row]];
 }
 
-/* FNV-1a, as metrics/hierarchy.c. */
-static uint64_t hash_label(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* The slot of s in lv: its code's or the free one it would take. */
 static size_t find_slot(const level_acc *lv, const char *s)
 {
-    size_t mask = 2 * (size_t)lv->cap - 1, i = (size_t)hash_label(s) & mask;
+    size_t mask = 2 * (size_t)lv->cap - 1, i = (size_t)edra_hash_string(s) & mask;
     while (lv->slots[i] && strcmp(lv->labels[lv->slots[i] - 1], s) != 0)
         i = (i + 1) & mask;
     return i;

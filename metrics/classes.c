@@ -23,23 +23,57 @@ struct edra_classes {
     uint32_t *representative;
 };
 
-/* A class's size in a sizes array of width 4 or 8 bytes. */
-static inline void size_put(void *sizes, uint8_t width, size_t g, uint64_t v)
+/* Store (or add to) an entry's code or count at index i of an array of the given width. In
+ * the loops below the width never changes, so the switch costs a predicted branch. */
+static inline void code_put(void *data, uint8_t width, size_t i, uint32_t v)
 {
-    if (width == 4)
-        ((uint32_t *)sizes)[g] = (uint32_t)v;
-    else
-        ((uint64_t *)sizes)[g] = v;
+    switch (width) {
+    case 1:
+        ((uint8_t *)data)[i] = (uint8_t)v;
+        break;
+    case 2:
+        ((uint16_t *)data)[i] = (uint16_t)v;
+        break;
+    default:
+        ((uint32_t *)data)[i] = v;
+    }
 }
 
-static inline void size_add(void *sizes, uint8_t width, size_t g, uint64_t v)
+static inline void count_put(void *data, uint8_t width, size_t i, uint64_t n)
 {
-    if (width == 4)
-        ((uint32_t *)sizes)[g] += (uint32_t)v;
-    else
-        ((uint64_t *)sizes)[g] += v;
+    switch (width) {
+    case 1:
+        ((uint8_t *)data)[i] = (uint8_t)n;
+        break;
+    case 2:
+        ((uint16_t *)data)[i] = (uint16_t)n;
+        break;
+    case 4:
+        ((uint32_t *)data)[i] = (uint32_t)n;
+        break;
+    default:
+        ((uint64_t *)data)[i] = n;
+    }
 }
 
+static inline void count_add(void *data, uint8_t width, size_t i, uint64_t n)
+{
+    switch (width) {
+    case 1:
+        ((uint8_t *)data)[i] += (uint8_t)n;
+        break;
+    case 2:
+        ((uint16_t *)data)[i] += (uint16_t)n;
+        break;
+    case 4:
+        ((uint32_t *)data)[i] += (uint32_t)n;
+        break;
+    default:
+        ((uint64_t *)data)[i] += n;
+    }
+}
+
+/* A class's size. */
 static inline uint64_t size_at(const edra_classes *c, size_t g)
 {
     return c->size_width == 4 ? ((const uint32_t *)c->sizes)[g] : ((const uint64_t *)c->sizes)[g];
@@ -255,10 +289,10 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
             if (g == 0) {
                 g = (uint32_t)++n_groups;
                 slot[key] = g;
-                size_put(c->sizes, c->size_width, g - 1, 0);
+                count_put(c->sizes, c->size_width, g - 1, 0);
                 c->representative[g - 1] = (uint32_t)t;
             }
-            size_add(c->sizes, c->size_width, g - 1, edra_count_at(item_weight, i));
+            count_add(c->sizes, c->size_width, g - 1, edra_count_at(item_weight, i));
             group_of[i] = g - 1;
         }
         free(slot);
@@ -334,9 +368,9 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
                     tb.wide[pos].group = g;
                     tb.wide[pos].key = key;
                 }
-                size_put(c->sizes, c->size_width, g, 0);
+                count_put(c->sizes, c->size_width, g, 0);
                 c->representative[g] = (uint32_t)t;
-                size_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
+                count_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
                 group_of[i] = g;
                 /* Load at most 1/2: probes stay short. */
                 if (2 * n_groups > tb.cap && table_grow(&tb) < 0) {
@@ -345,7 +379,7 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
                 }
                 break;
             }
-            size_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
+            count_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
             group_of[i] = g;
             break;
         }
@@ -444,7 +478,7 @@ static void *part_group(void *arg)
                 tb.wide[pos].group = g;
                 tb.wide[pos].key = key;
             }
-            size_put(ps->sizes, ps->size_width, g, 0);
+            count_put(ps->sizes, ps->size_width, g, 0);
             ps->reps[g] = (uint32_t)tuple;
             if (2 * n_groups > tb.cap && table_grow(&tb) < 0) {
                 table_free(&tb);
@@ -452,7 +486,7 @@ static void *part_group(void *arg)
                 return NULL;
             }
         }
-        size_add(ps->sizes, ps->size_width, g, edra_count_at(ps->item_weight, i));
+        count_add(ps->sizes, ps->size_width, g, edra_count_at(ps->item_weight, i));
         ps->group_of[i] = g | flag;
     }
     table_free(&tb);
@@ -689,55 +723,6 @@ static void sort_codes(uint32_t *v, size_t n)
     }
 }
 
-/* Store (or add to) an entry's code or count at index i of an array of the given width. In
- * the loops below the width never changes, so the switch costs a predicted branch. */
-static inline void code_put(void *data, uint8_t width, size_t i, uint32_t v)
-{
-    switch (width) {
-    case 1:
-        ((uint8_t *)data)[i] = (uint8_t)v;
-        break;
-    case 2:
-        ((uint16_t *)data)[i] = (uint16_t)v;
-        break;
-    default:
-        ((uint32_t *)data)[i] = v;
-    }
-}
-
-static inline void count_put(void *data, uint8_t width, size_t i, uint64_t n)
-{
-    switch (width) {
-    case 1:
-        ((uint8_t *)data)[i] = (uint8_t)n;
-        break;
-    case 2:
-        ((uint16_t *)data)[i] = (uint16_t)n;
-        break;
-    case 4:
-        ((uint32_t *)data)[i] = (uint32_t)n;
-        break;
-    default:
-        ((uint64_t *)data)[i] = n;
-    }
-}
-
-static inline void count_add(void *data, uint8_t width, size_t i, uint64_t n)
-{
-    switch (width) {
-    case 1:
-        ((uint8_t *)data)[i] += (uint8_t)n;
-        break;
-    case 2:
-        ((uint16_t *)data)[i] += (uint16_t)n;
-        break;
-    case 4:
-        ((uint32_t *)data)[i] += (uint32_t)n;
-        break;
-    default:
-        ((uint64_t *)data)[i] += n;
-    }
-}
 
 /* An entry's count is at most its class's size, so counts are first stored in the width of
  * the largest class kept, then narrowed to the largest entry's (one pass, in place: entry i

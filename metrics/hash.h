@@ -1,7 +1,8 @@
 /* The hashes the hash tables share: a 64-bit mixer (the loader's dictionaries, the class
  * grouping): Stafford's variant 13 of MurmurHash3's finalizer, so every input bit reaches
- * every output bit and the low bits (the slot) are as good as any; and a hash of a row of
- * 32-bit codes (the loader's tuples, population tables, release checks, SUDA2's rows). */
+ * every output bit and the low bits (the slot) are as good as any; a hash of a row of
+ * 32-bit codes (the loader's tuples, population tables, release checks, SUDA2's rows); and
+ * one of a label (the hierarchies and their builders). */
 #ifndef EDRA_HASH_H
 #define EDRA_HASH_H
 
@@ -28,6 +29,18 @@ static inline uint64_t edra_hash_codes(const uint32_t *codes, size_t n)
         h ^= codes[i];
         h *= 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
+    }
+    return h;
+}
+
+/* FNV-1a of a NUL-terminated string: short labels (hierarchy levels), no adversarial keys
+ * worth a keyed hash. */
+static inline uint64_t edra_hash_string(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
     }
     return h;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 typedef struct {
     uint32_t width;
     uint32_t *map;          /* [n_leaves] leaf -> code at this level */
@@ -38,24 +40,13 @@ struct edra_hierarchy {
     level_table *levels;
 };
 
-/* FNV-1a: short labels, no adversarial keys worth a keyed hash. */
-static uint64_t hash_label(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* The code of s among labels (slots hold code + 1), or the slot where it would go
  * (*slot_out) and -1. */
 static int64_t lookup(const char *const *labels, const uint32_t *slots, size_t n_slots,
                       const char *s, size_t *slot_out)
 {
     size_t mask = n_slots - 1;
-    size_t i = (size_t)hash_label(s) & mask;
+    size_t i = (size_t)edra_hash_string(s) & mask;
     while (slots[i]) {
         uint32_t code = slots[i] - 1;
         if (strcmp(labels[code], s) == 0)
@@ -82,7 +73,7 @@ static uint32_t *index_labels(const char *const *labels, size_t n, size_t n_slot
     if (!slots)
         return NULL;
     for (size_t c = 0; c < n; c++) {
-        size_t i = (size_t)hash_label(labels[c]) & (n_slots - 1);
+        size_t i = (size_t)edra_hash_string(labels[c]) & (n_slots - 1);
         while (slots[i])
             i = (i + 1) & (n_slots - 1);
         slots[i] = (uint32_t)c + 1;
