@@ -14,7 +14,7 @@
 typedef struct {
     size_t n_rows, n_qi;
     const uint32_t *codes;    /* [n_rows][n_qi] */
-    const uint64_t *counts;   /* [n_rows] */
+    edra_count_col counts;    /* [n_rows] */
     uint64_t records;
     size_t cap;               /* hash slots, a power of two >= 2 n_rows */
     uint64_t *keys;           /* [cap] (parent group << 32) | code */
@@ -62,7 +62,7 @@ static void measure(walk *w, const uint32_t *gid, uint32_t n_groups, uint64_t qi
     double same_pairs = 0.0, records = (double)w->records;
     memset(w->group_size, 0, (n_groups ? n_groups : 1) * sizeof *w->group_size);
     for (size_t r = 0; r < w->n_rows; r++)
-        w->group_size[gid[r]] += w->counts[r];
+        w->group_size[gid[r]] += edra_count_at(w->counts, r);
     out->qis = qis;
     out->size = (uint32_t)__builtin_popcountll(qis);
     out->classes = n_groups;
@@ -150,7 +150,7 @@ size_t edra_contrib_subsets(size_t n_qi, size_t max_size)
     return total;
 }
 
-int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, const uint64_t *counts,
+int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, edra_count_col counts,
                        size_t n_rows, size_t n_qi, size_t max_size, edra_error *err)
 {
     walk w = {0};
@@ -178,7 +178,7 @@ int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, const u
     w.counts = counts;
     w.max_size = max_size;
     for (size_t r = 0; r < n_rows; r++)
-        w.records += counts[r];
+        w.records += edra_count_at(counts, r);
     w.cap = 16;
     while (w.cap < 2 * n_rows)
         w.cap *= 2;
@@ -241,15 +241,13 @@ int edra_contrib_compute(edra_contrib_figures *out, const edra_classes *classes,
     const edra_microdata *md = edra_classes_microdata(classes);
     size_t n_classes = edra_classes_count(classes), n_qi = md->n_qi;
     uint32_t *codes = NULL;
-    uint64_t *sizes = NULL;
-    if (edra_classes_codes(&codes, classes) < 0 || edra_classes_sizes_u64(&sizes, classes) < 0) {
-        free(codes);
+    if (edra_classes_codes(&codes, classes) < 0) {
         memset(out, 0, sizeof *out);
         return edra_error_set(err, EDRA_ENOMEM, "out of memory computing subset figures");
     }
-    int rc = edra_contrib_table(out, codes, sizes, n_classes, n_qi, max_size, err);
+    int rc = edra_contrib_table(out, codes, edra_classes_sizes(classes), n_classes, n_qi, max_size,
+                                err);
     free(codes);
-    free(sizes);
     return rc;
 }
 

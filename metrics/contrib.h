@@ -40,7 +40,7 @@ typedef struct {
  * subsets of at most max_size QIs (0 = all). Returns 0, EDRA_ERANGE (no QI, more than 64,
  * max_size above n_qi, or more than EDRA_CONTRIB_MAX_SUBSETS subsets) or EDRA_ENOMEM. The
  * figures are the caller's: edra_contrib_clear releases them. */
-int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, const uint64_t *counts,
+int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, edra_count_col counts,
                        size_t n_rows, size_t n_qi, size_t max_size, edra_error *err);
 
 /* Same over the classes of a transformation (QIs generalized to its levels). */
