@@ -416,15 +416,17 @@ START_TEST(test_classes_sadist_build__eight_byte_counts)
 }
 END_TEST
 
-/* Two threads split a large hashed grouping by key partition: the classes must be those of
- * one thread (same members, sizes and first tuples), and a roll-up from them (classes numbered
- * by partition) those of one thread too. 200,000 tuples over 3 or 10 QIs of 100 leaves (key space 10^6 > 2 x tuples, so
- * the hashed path, or beyond 64 bits), one level up = the leaf's tens digit. */
+/* Two threads split a large grouping by key partition or key range: the classes must be those
+ * of one thread (same members, sizes and first tuples), and a roll-up from them (classes
+ * numbered by partition) those of one thread too. 200,000 tuples over 2, 3 or 10 QIs of 100
+ * leaves (key space 10^4: direct; 10^6 > 2 x tuples: hashed; 10^20: beyond 64 bits), one
+ * level up = the leaf's tens digit. */
 START_TEST(test_classes_compute_threads__same_classes_as_one_thread)
 {
     enum { LEAVES = 100, TUPLES = 200000, MAX_QI = 10 };
-    /* 3 QIs: exact keys (10^6) in packed slots; 10: 10^20 keys overflow, hashed, wide slots. */
-    const size_t n_qi = _i == 0 ? 3 : 10;
+    /* 3 QIs: exact keys (10^6) in packed slots; 10: 10^20 keys overflow, hashed, wide slots;
+     * 2: 10^4 keys, a direct array split by key range. */
+    const size_t n_qi = _i == 0 ? 3 : _i == 1 ? 10 : 2;
     static char names[LEAVES][8], parents[LEAVES][8];
     const char *cells[LEAVES * 3];
     for (int i = 0; i < LEAVES; i++) {
@@ -468,7 +470,10 @@ START_TEST(test_classes_compute_threads__same_classes_as_one_thread)
         size_t n = edra_classes_count(a);
         ck_assert_uint_eq(edra_classes_count(b), n);
         /* 10^6 bottom keys for 200,000 tuples: most classes are single tuples, not all. */
-        ck_assert_uint_gt(n, p == 0 ? 150000 : 5000);
+        if (n_qi == 2) /* every pair of 100 x 100 occurs among 200,000 random tuples */
+            ck_assert_uint_eq(n, p == 0 ? 10000 : 1000);
+        else
+            ck_assert_uint_gt(n, p == 0 ? 150000 : 5000);
         if (n_qi == 10 && p == 0)
             ck_assert_uint_eq(n, TUPLES); /* 10 random leaves: no two tuples alike */
         if (n_qi == 3)
@@ -518,7 +523,7 @@ int main(void)
     tcase_add_test(tc, test_microdata_code_at__each_width);
     tcase_add_test(tc, test_classes_sadist_build__one_byte_counts);
     tcase_add_test(tc, test_classes_sadist_build__eight_byte_counts);
-    tcase_add_loop_test(tc, test_classes_compute_threads__same_classes_as_one_thread, 0, 2);
+    tcase_add_loop_test(tc, test_classes_compute_threads__same_classes_as_one_thread, 0, 3);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
