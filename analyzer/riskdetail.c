@@ -44,18 +44,28 @@ int edra_riskdetail_option(edra_riskdetail_opts *o, const char *command, const c
     return 1;
 }
 
-/* Whether the options ask for any figure (both limits set to 0, or no QI: none). */
-static int wanted(const edra_riskdetail_opts *o, size_t n_qi)
+/* The largest MSU and QI subset the options ask for, before the large-data bounds; a limit
+ * above the QIs is taken as all. */
+static void limits(const edra_riskdetail_opts *o, size_t n_qi, size_t *msu_max,
+                   size_t *subsets_max)
 {
-    return !(o->msu_set && o->msu_max == 0 && o->subsets_set && o->subsets_max == 0) && n_qi > 0;
+    *msu_max = o->msu_set ? o->msu_max : n_qi;
+    *subsets_max = o->subsets_set ? o->subsets_max
+                                  : (n_qi <= ALL_SUBSETS_UP_TO ? n_qi : DEFAULT_SUBSET_SIZE);
+    if (*msu_max > n_qi)
+        *msu_max = n_qi;
+    if (*subsets_max > n_qi)
+        *subsets_max = n_qi;
 }
 
 int edra_riskdetail_compute(edra_riskdetail *out, const edra_microdata *md, const uint8_t *levels,
                             const edra_riskdetail_opts *o, edra_error *err)
 {
     edra_classes *classes = NULL;
+    size_t msu_max, subsets_max;
     memset(out, 0, sizeof *out);
-    if (!wanted(o, md->n_qi))
+    limits(o, md->n_qi, &msu_max, &subsets_max);
+    if (msu_max == 0 && subsets_max == 0)
         return 0;
     int rc = edra_classes_compute(&classes, md, levels, err);
     if (rc < 0)
@@ -70,15 +80,10 @@ int edra_riskdetail_compute_classes(edra_riskdetail *out, const edra_classes *cl
 {
     const edra_microdata *md = edra_classes_microdata(classes);
     size_t n_qi = md->n_qi;
+    size_t msu_max, subsets_max;
     int rc = 0;
     memset(out, 0, sizeof *out);
-    size_t msu_max = o->msu_set ? o->msu_max : n_qi;
-    size_t subsets_max = o->subsets_set ? o->subsets_max
-                                        : (n_qi <= ALL_SUBSETS_UP_TO ? n_qi : DEFAULT_SUBSET_SIZE);
-    if (msu_max > n_qi)
-        msu_max = n_qi;
-    if (subsets_max > n_qi)
-        subsets_max = n_qi;
+    limits(o, n_qi, &msu_max, &subsets_max);
     if (msu_max == 0 && subsets_max == 0)
         return 0;
     /* The default limit shrinks on large data: each subset is a pass over the classes. */
