@@ -226,33 +226,126 @@ static void table_free(group_table *tb)
     free(tb->wide);
 }
 
-/* Doubles the table, re-placing every group by its stored key. */
-static int table_grow(group_table *tb)
+static inline int slot_free(const group_table *tb, size_t i)
+{
+    return tb->packed ? !tb->packed[i] : tb->wide[i].group == UINT32_MAX;
+}
+
+static inline uint64_t slot_key(const group_table *tb, size_t i)
+{
+    return tb->packed ? tb->packed[i] >> tb->group_bits : tb->wide[i].key;
+}
+
+static inline void slot_move(group_table *tb, size_t to, size_t from)
+{
+    if (tb->packed) {
+        tb->packed[to] = tb->packed[from];
+        tb->packed[from] = 0;
+    } else {
+        tb->wide[to] = tb->wide[from];
+        tb->wide[from].group = UINT32_MAX;
+    }
+}
+
+/* Re-places the group in slot i by its key in the doubled table (slots [0, 2 * cap)), or
+ * returns 0, the group left in i, when its probe would wrap from the top onto the old
+ * slots. Returns 1 once placed. */
+static int replace_slot(group_table *tb, size_t i, size_t cap)
+{
+    size_t mask = 2 * cap - 1, pos = edra_mix64(slot_key(tb, i)) & mask;
+    while (pos != i && !slot_free(tb, pos)) {
+        if (pos == mask)
+            return 0;
+        pos = (pos + 1) & mask;
+    }
+    if (pos != i)
+        slot_move(tb, pos, i);
+    return 1;
+}
+
+/* Puts the group of slot `from` of src (any table, slots in any state) into tb by probing
+ * from its home, wrapping as needed. */
+static void place_from(group_table *tb, const group_table *src, size_t from)
+{
+    size_t mask = tb->cap - 1, pos = edra_mix64(slot_key(src, from)) & mask;
+    while (!slot_free(tb, pos))
+        pos = (pos + 1) & mask;
+    if (tb->packed)
+        tb->packed[pos] = src->packed[from];
+    else
+        tb->wide[pos] = src->wide[from];
+}
+
+/* Groups set aside while a table doubles in place: those whose probe would wrap past the
+ * top onto old slots not yet re-placed (the top cluster: one or two). */
+#define GROW_ASIDE 64
+
+/* Doubles tb, whose slots [0, tb->cap) are re-placed as far as the caller got, into a new
+ * table (the rare case of more than GROW_ASIDE groups set aside): every group placed anew,
+ * those of aside too. */
+static int grow_by_copy(group_table *tb, const group_table *aside, size_t n_aside)
 {
     group_table old = *tb;
-    size_t mask = 2 * old.cap - 1;
-    if (table_alloc(tb, 2 * old.cap) < 0) {
+    if (table_alloc(tb, old.cap) < 0) {
         *tb = old;
         return EDRA_ENOMEM;
     }
-    for (size_t i = 0; i < old.cap; i++) {
-        if (old.packed) {
-            if (!old.packed[i])
-                continue;
-            size_t pos = edra_mix64(old.packed[i] >> old.group_bits) & mask;
-            while (tb->packed[pos])
-                pos = (pos + 1) & mask;
-            tb->packed[pos] = old.packed[i];
+    for (size_t i = 0; i < old.cap; i++)
+        if (!slot_free(&old, i))
+            place_from(tb, &old, i);
+    for (size_t i = 0; i < n_aside; i++)
+        place_from(tb, aside, i);
+    table_free(&old);
+    return 0;
+}
+
+/* Doubles the table in place (realloc: a table of millions of slots is remapped, not
+ * copied, so the growth never holds two tables). Each group goes back to its home in the
+ * doubled table, old slots taken in cluster order from an empty one: a group's probe then
+ * passes only over slots already re-placed, never over one that a later move empties. A
+ * group whose probe would wrap from the top onto old slots is set aside and placed last. */
+static int table_grow(group_table *tb)
+{
+    size_t cap = tb->cap, slot_bytes = tb->packed ? sizeof *tb->packed : sizeof *tb->wide;
+    void *grown = realloc(tb->packed ? (void *)tb->packed : (void *)tb->wide, 2 * cap * slot_bytes);
+    if (!grown)
+        return EDRA_ENOMEM;
+    tb->cap = 2 * cap;
+    if (tb->packed) {
+        tb->packed = grown;
+        memset(tb->packed + cap, 0, cap * slot_bytes);
+    } else {
+        tb->wide = grown;
+        for (size_t i = cap; i < 2 * cap; i++)
+            tb->wide[i].group = UINT32_MAX;
+    }
+    edra_hugepages_advise(grown, 2 * cap * slot_bytes);
+    uint64_t aside_packed[GROW_ASIDE];
+    group_slot aside_wide[GROW_ASIDE];
+    group_table aside = {.packed = tb->packed ? aside_packed : NULL,
+                         .wide = tb->packed ? NULL : aside_wide,
+                         .cap = GROW_ASIDE, .group_bits = tb->group_bits};
+    size_t n_aside = 0, start = 0;
+    while (!slot_free(tb, start)) /* the load is at most 1/2: an old slot is free */
+        start++;
+    for (size_t step = 1; step <= cap; step++) {
+        size_t i = (start + step) & (cap - 1);
+        if (slot_free(tb, i) || replace_slot(tb, i, cap))
+            continue;
+        if (n_aside == GROW_ASIDE)
+            return grow_by_copy(tb, &aside, n_aside);
+        /* No group re-placed so far probed over slot i (they come before it in its
+         * cluster), so it can be emptied. */
+        if (tb->packed) {
+            aside_packed[n_aside++] = tb->packed[i];
+            tb->packed[i] = 0;
         } else {
-            if (old.wide[i].group == UINT32_MAX)
-                continue;
-            size_t pos = edra_mix64(old.wide[i].key) & mask;
-            while (tb->wide[pos].group != UINT32_MAX)
-                pos = (pos + 1) & mask;
-            tb->wide[pos] = old.wide[i];
+            aside_wide[n_aside++] = tb->wide[i];
+            tb->wide[i].group = UINT32_MAX;
         }
     }
-    table_free(&old);
+    for (size_t i = 0; i < n_aside; i++)
+        place_from(tb, &aside, i);
     return 0;
 }
 
