@@ -19,6 +19,7 @@
 #include "../report/digest.h"
 #include "csv.h"
 #include "dict.h"
+#include "numcol.h"
 #include "leafcodes.h"
 #include "tuples.h"
 
@@ -31,6 +32,7 @@ struct edra_dataset {
     long *qi_col, *sa_col;         /* source column of each */
     long count_col, weight_col, household_col;
     edra_dict **qi_dict, **sa_dict;
+    edra_numcol **qi_num;          /* per QI: coded by value (edra_numcol), or NULL */
     edra_dict *household_dict;     /* household ids, when the spec names a household column */
     uint64_t *qi_missing, *sa_missing;
 
@@ -72,6 +74,14 @@ static int oom(edra_error *err)
     return edra_error_set(err, EDRA_ENOMEM, "out of memory loading the data");
 }
 
+/* Numbers that a builder cuts into intervals are coded by value while the rows are read
+ * (edra_numcol): no dictionary for a column of millions of distinct amounts. */
+static int codes_by_value(const edra_spec_attr *a)
+{
+    return (a->type == EDRA_TYPE_INTEGER || a->type == EDRA_TYPE_DECIMAL) &&
+           a->hierarchy.kind == EDRA_HIER_INTERVALS;
+}
+
 /* Allocates the per-attribute tables from the spec's roles. */
 static int plan_columns(edra_dataset *ds, edra_error *err)
 {
@@ -84,11 +94,12 @@ static int plan_columns(edra_dataset *ds, edra_error *err)
     ds->qi_col = calloc(n, sizeof *ds->qi_col);
     ds->sa_col = calloc(n, sizeof *ds->sa_col);
     ds->qi_dict = calloc(n, sizeof *ds->qi_dict);
+    ds->qi_num = calloc(n, sizeof *ds->qi_num);
     ds->sa_dict = calloc(n, sizeof *ds->sa_dict);
     ds->qi_missing = calloc(n, sizeof *ds->qi_missing);
     ds->sa_missing = calloc(n, sizeof *ds->sa_missing);
     if (!ds->qi_attr || !ds->sa_attr || !ds->qi_names || !ds->sa_names || !ds->qi_col ||
-        !ds->sa_col || !ds->qi_dict || !ds->sa_dict || !ds->qi_missing || !ds->sa_missing)
+        !ds->sa_col || !ds->qi_dict || !ds->qi_num || !ds->sa_dict || !ds->qi_missing || !ds->sa_missing)
         return oom(err);
     for (size_t i = 0; i < spec->n_attrs; i++) {
         const edra_spec_attr *a = &spec->attrs[i];
@@ -105,9 +116,12 @@ static int plan_columns(edra_dataset *ds, edra_error *err)
     if (ds->n_qi > 64)
         return edra_error_set(err, EDRA_ESPEC, "%s: %zu quasi-identifiers; at most 64 are supported",
                               spec->path, ds->n_qi);
-    for (size_t d = 0; d < ds->n_qi; d++)
+    for (size_t d = 0; d < ds->n_qi; d++) {
         if (edra_dict_new(&ds->qi_dict[d], err) < 0)
             return EDRA_ENOMEM;
+        if (codes_by_value(ds->qi_attr[d]) && edra_numcol_new(&ds->qi_num[d]) < 0)
+            return oom(err);
+    }
     for (size_t s = 0; s < ds->n_sa; s++)
         if (edra_dict_new(&ds->sa_dict[s], err) < 0)
             return EDRA_ENOMEM;
@@ -253,6 +267,29 @@ static int encode_value(edra_dataset *ds, size_t c, edra_dict *dict, const char 
     return 0;
 }
 
+/* encode_value for a QI coded by value: a canonical decimal is its own code; any other
+ * value (a missing-value marker, another spelling) goes to the dictionary, coded from
+ * EDRA_NUMCOL_DICT_BASE on. */
+static int encode_number(edra_dataset *ds, size_t d, const char *value, size_t len, size_t line,
+                         uint64_t count, edra_error *err)
+{
+    int64_t code = -1;
+    if (!ds->spec->n_missing || !edra_leafcodes_is_missing(ds->spec, value, len))
+        code = edra_numcol_code(ds->qi_num[d], value, len);
+    if (code >= 0) {
+        ds->row[d] = (uint32_t)code;
+        return 0;
+    }
+    int rc = encode_value(ds, d, ds->qi_dict[d], value, len, line, count, &ds->qi_missing[d], err);
+    if (rc < 0)
+        return rc;
+    if (ds->row[d] >= UINT32_MAX - EDRA_NUMCOL_DICT_BASE)
+        return edra_error_set(err, EDRA_ERANGE, "%s: too many distinct values in '%s'",
+                              ds->source_name, ds->qi_names[d]);
+    ds->row[d] += EDRA_NUMCOL_DICT_BASE;
+    return 0;
+}
+
 /* Encodes one source row (fields indexed by source column) and adds its tuple, which the
  * table stores one row late (edra_tuples_add): the last row waits for edra_tuples_flush. */
 static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths, size_t line,
@@ -285,8 +322,9 @@ static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths,
         return rc;
     for (size_t d = 0; d < ds->n_qi; d++) {
         long col = ds->qi_col[d];
-        rc = encode_value(ds, d, ds->qi_dict[d], fields[col], lengths[col], line, count,
-                          &ds->qi_missing[d], err);
+        rc = ds->qi_num[d] ? encode_number(ds, d, fields[col], lengths[col], line, count, err)
+                           : encode_value(ds, d, ds->qi_dict[d], fields[col], lengths[col], line,
+                                          count, &ds->qi_missing[d], err);
         if (rc < 0)
             return rc;
     }
@@ -427,6 +465,34 @@ done:
     return rc;
 }
 
+static uint32_t dense_code(const void *num, uint32_t code)
+{
+    return edra_numcol_dense(num, code);
+}
+
+/* Numbers the codes of QI d, coded by value, densely in its tuple column, and puts the
+ * dictionary of those codes in place of the column's own. */
+static int number_by_value(edra_dataset *ds, size_t d, edra_error *err)
+{
+    edra_numcol *num = ds->qi_num[d];
+    edra_dict *dense = NULL;
+    size_t n = edra_tuples_size(ds->tuples);
+    for (size_t i = 0; i < n; i++)
+        if (edra_numcol_mark(num, edra_tuples_code(ds->tuples, i, d)) < 0)
+            return oom(err);
+    if (edra_numcol_rank(num) < 0)
+        return oom(err);
+    int rc = edra_numcol_dict(num, ds->qi_dict[d], &dense, err);
+    if (rc < 0)
+        return rc;
+    edra_tuples_map_column(ds->tuples, d, dense_code, num);
+    edra_dict_free(ds->qi_dict[d]);
+    ds->qi_dict[d] = dense;
+    edra_numcol_free(num);
+    ds->qi_num[d] = NULL;
+    return 0;
+}
+
 static int finish_encoding(edra_dataset *ds, edra_error *err)
 {
     size_t n = ds->n_qi + ds->n_sa + 1;
@@ -437,6 +503,11 @@ static int finish_encoding(edra_dataset *ds, edra_error *err)
         edra_dict_seal(ds->qi_dict[d]);
     for (size_t s = 0; s < ds->n_sa; s++)
         edra_dict_seal(ds->sa_dict[s]);
+    for (size_t d = 0; d < ds->n_qi; d++) {
+        int rc = ds->qi_num[d] ? number_by_value(ds, d, err) : 0;
+        if (rc < 0)
+            return rc;
+    }
     ds->qi_codes = calloc(n, sizeof *ds->qi_codes);
     ds->sa_codes = calloc(n, sizeof *ds->sa_codes);
     ds->sa_rank = calloc(n, sizeof *ds->sa_rank);
@@ -606,6 +677,8 @@ void edra_dataset_free(edra_dataset *ds)
     for (size_t d = 0; d < ds->n_qi; d++) {
         if (ds->qi_dict)
             edra_dict_free(ds->qi_dict[d]);
+        if (ds->qi_num)
+            edra_numcol_free(ds->qi_num[d]);
         if (ds->qi_codes)
             free((void *)ds->qi_codes[d].data);
         if (ds->qi_hier)
@@ -628,6 +701,7 @@ void edra_dataset_free(edra_dataset *ds)
     free(ds->qi_col);
     free(ds->sa_col);
     free(ds->qi_dict);
+    free(ds->qi_num);
     free(ds->sa_dict);
     free(ds->qi_missing);
     free(ds->sa_missing);

@@ -227,12 +227,9 @@ void edra_dict_prefetch(const edra_dict *d, const char *value, size_t len)
     __builtin_prefetch(&d->slots[make_key(value, len).hash & (d->cap - 1)]);
 }
 
-int64_t edra_dict_intern(edra_dict *d, const char *value, size_t len, size_t first_line)
+/* Gives value the next code. */
+static int append_value(edra_dict *d, const char *value, size_t len, size_t first_line)
 {
-    probe_key k = make_key(value, len);
-    size_t pos = probe(d, value, len, &k);
-    if (d->slots[pos].tag >> 32)
-        return (int64_t)(d->slots[pos].tag >> 32) - 1;
     if (d->n >= UINT32_MAX - 1 || len > UINT32_MAX)
         return EDRA_ERANGE;
     if (d->n == d->codes_cap && grow_codes(d) < 0)
@@ -240,15 +237,32 @@ int64_t edra_dict_intern(edra_dict *d, const char *value, size_t len, size_t fir
     const char *copy = arena_copy(d, value, len);
     if (!copy)
         return EDRA_ENOMEM;
-    size_t code = d->n++;
-    d->values[code] = copy;
-    d->first_lines[code] = first_line;
+    d->values[d->n] = copy;
+    d->first_lines[d->n++] = first_line;
+    return 0;
+}
+
+int64_t edra_dict_intern(edra_dict *d, const char *value, size_t len, size_t first_line)
+{
+    probe_key k = make_key(value, len);
+    size_t pos = probe(d, value, len, &k);
+    if (d->slots[pos].tag >> 32)
+        return (int64_t)(d->slots[pos].tag >> 32) - 1;
+    size_t code = d->n;
+    int rc = append_value(d, value, len, first_line);
+    if (rc < 0)
+        return rc;
     d->slots[pos].key = k.key;
     d->slots[pos].tag = k.tag | ((uint64_t)code + 1) << 32;
     /* Load at most 1/2: the table is small beside the column it encodes. */
     if (2 * d->n > d->cap && grow_slots(d) < 0)
         return EDRA_ENOMEM;
     return (int64_t)code;
+}
+
+int edra_dict_append_sealed(edra_dict *d, const char *value, size_t len, size_t first_line)
+{
+    return append_value(d, value, len, first_line);
 }
 
 int64_t edra_dict_find(const edra_dict *d, const char *value, size_t len)

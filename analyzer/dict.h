@@ -29,6 +29,11 @@ void edra_dict_prefetch(const edra_dict *d, const char *value, size_t len);
  * and values may be called. */
 void edra_dict_seal(edra_dict *d);
 
+/* Appends value (len bytes) to a sealed dictionary as its next code, without a lookup:
+ * the caller vouches that it is new (edra_numcol builds its dense dictionaries so).
+ * Returns 0, EDRA_ENOMEM or EDRA_ERANGE. */
+int edra_dict_append_sealed(edra_dict *d, const char *value, size_t len, size_t first_line);
+
 /* Number of distinct values. */
 size_t edra_dict_size(const edra_dict *d);
 

@@ -297,6 +297,14 @@ edra_count_col edra_tuples_counts(const edra_tuples *t)
 
 const double *edra_tuples_weights(const edra_tuples *t) { return t->weights; }
 
+void edra_tuples_map_column(edra_tuples *t, size_t col, uint32_t (*map)(const void *ctx, uint32_t code),
+                            const void *ctx)
+{
+    code_buf *codes = &t->cols[col];
+    for (size_t i = 0; i < t->n_tuples; i++)
+        buf_put(codes, i, map(ctx, (uint32_t)buf_get(codes, i)));
+}
+
 void edra_tuples_seal(edra_tuples *t)
 {
     free(t->slots);

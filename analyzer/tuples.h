@@ -39,6 +39,12 @@ uint8_t edra_tuples_code_width(const edra_tuples *t, size_t col);
 edra_count_col edra_tuples_counts(const edra_tuples *t);
 const double *edra_tuples_weights(const edra_tuples *t);
 
+/* Rewrites column col's codes in place through map(ctx, code), whose codes must take no
+ * more bytes than the column's (edra_numcol's dense codes never exceed the codes they
+ * replace). */
+void edra_tuples_map_column(edra_tuples *t, size_t col, uint32_t (*map)(const void *ctx, uint32_t code),
+                            const void *ctx);
+
 /* Ends the adding: frees the index and the spare capacity of the counts and weights, so
  * that what follows has the memory. Only edra_tuples_take_column and the reads may follow. */
 void edra_tuples_seal(edra_tuples *t);

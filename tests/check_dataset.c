@@ -98,6 +98,46 @@ START_TEST(test_dataset_load__csv_tuples_and_missing)
 }
 END_TEST
 
+/* A decimal QI cut into intervals is coded by value while read: canonical decimals by
+ * mantissa, any other spelling and the marker through the dictionary. The leaves and every
+ * tuple's label must be the values as written, in the builder's numeric order. */
+START_TEST(test_dataset_load__decimal_coded_by_value)
+{
+    write_file("amounts.csv", "id,amount\n1,7.25\n2,0.50\n3,?\n4,7.25\n5,130.00\n6,7.3\n7,64.00\n");
+    edra_spec *spec = spec_from("data: {csv: amounts.csv, missing: [\"?\"]}\n"
+                                "attributes:\n"
+                                "  id: {role: identifier}\n"
+                                "  amount: {role: quasi, type: decimal, hierarchy: {intervals: [10], bottom: 0, top: 200}}\n");
+    edra_dataset *ds = NULL;
+    edra_error err = {0};
+    ck_assert_msg(edra_dataset_load(&ds, spec, &err) == 0, "%s", err.msg);
+    const edra_microdata *md = edra_dataset_microdata(ds);
+    const edra_hierarchy *h = md->qi_hier[0];
+    ck_assert_uint_eq(md->n_records, 7);
+    ck_assert_uint_eq(md->n_tuples, 6);
+    ck_assert_uint_eq(edra_dataset_qi_missing(ds, 0), 1);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 6);
+    const char *leaves[5] = {"0.50", "7.25", "7.3", "64.00", "130.00"};
+    for (uint32_t l = 0; l < 5; l++)
+        ck_assert_str_eq(edra_hierarchy_label(h, 0, l), leaves[l]);
+    /* Tuples in order of first appearance, each labelled with its own bytes. */
+    const char *tuples[6] = {"7.25", "0.50", "?", "130.00", "7.3", "64.00"};
+    const uint64_t counts[6] = {2, 1, 1, 1, 1, 1};
+    for (size_t t = 0; t < 6; t++) {
+        uint32_t leaf = edra_code_at(md->qi_codes[0], t);
+        ck_assert_str_eq(edra_hierarchy_label(h, 0, leaf), tuples[t]);
+        ck_assert_uint_eq(edra_count_at(md->counts, t), counts[t]);
+    }
+    /* 7.25 and 7.3 share the interval [0, 10). */
+    const uint32_t *up = edra_hierarchy_map(h, 1);
+    uint32_t a = edra_code_at(md->qi_codes[0], 0), b = edra_code_at(md->qi_codes[0], 4);
+    ck_assert_uint_eq(up[a], up[b]);
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, up[a]), "[0, 10)");
+    edra_dataset_free(ds);
+    edra_spec_free(spec);
+}
+END_TEST
+
 START_TEST(test_dataset_load__count_column)
 {
     /* Pre-aggregated: the same 6 records as counts; 0-count rows are skipped. */
@@ -338,6 +378,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_dataset_load__csv_tuples_and_missing);
     tcase_add_test(tc, test_dataset_load__count_column);
+    tcase_add_test(tc, test_dataset_load__decimal_coded_by_value);
     tcase_add_test(tc, test_dataset_load__count_column_not_a_number);
     tcase_add_test(tc, test_dataset_load__code_widths);
     tcase_add_test(tc, test_dataset_load__count_widths);
