@@ -97,12 +97,18 @@ typedef struct {
     uint64_t *stride;        /* [n_qi] mixed-radix place values (exact mode) */
     int exact;               /* keys are exact (product of widths fits in 64 bits) */
     uint64_t key_space;      /* product of widths when exact */
+    size_t *big, n_big;      /* the QIs whose map is beyond the caches (near-unique
+                                columns), which keyer_prefetch fetches ahead */
 } keyer;
+
+/* Leaves from which a QI's map is fetched ahead of its use. */
+#define BIG_MAP_LEAVES ((size_t)1 << 16)
 
 static void keyer_free(keyer *kr)
 {
     free(kr->gmap);
     free(kr->stride);
+    free(kr->big);
 }
 
 static int keyer_init(keyer *kr, const edra_microdata *md, const uint8_t *levels)
@@ -112,7 +118,8 @@ static int keyer_init(keyer *kr, const edra_microdata *md, const uint8_t *levels
     kr->qi_codes = md->qi_codes;
     kr->gmap = calloc(md->n_qi ? md->n_qi : 1, sizeof *kr->gmap);
     kr->stride = calloc(md->n_qi ? md->n_qi : 1, sizeof *kr->stride);
-    if (!kr->gmap || !kr->stride) {
+    kr->big = calloc(md->n_qi ? md->n_qi : 1, sizeof *kr->big);
+    if (!kr->gmap || !kr->stride || !kr->big) {
         keyer_free(kr);
         return EDRA_ENOMEM;
     }
@@ -121,6 +128,8 @@ static int keyer_init(keyer *kr, const edra_microdata *md, const uint8_t *levels
         uint64_t width = edra_hierarchy_width(md->qi_hier[d], levels[d]);
         assert(levels[d] < edra_hierarchy_levels(md->qi_hier[d]));
         kr->gmap[d] = edra_hierarchy_map(md->qi_hier[d], levels[d]);
+        if (edra_hierarchy_leaves(md->qi_hier[d]) >= BIG_MAP_LEAVES)
+            kr->big[kr->n_big++] = d;
         kr->stride[d] = product;
         if (width && product > UINT64_MAX / width)
             kr->exact = 0;
@@ -143,6 +152,16 @@ static inline uint64_t tuple_key(const keyer *kr, size_t t)
         key = edra_mix64(key ^ (kr->gmap[d][edra_code_at(kr->qi_codes[d], t)] +
                            0x9e3779b97f4a7c15ULL * (d + 1)));
     return key;
+}
+
+/* Starts fetching the map entries of tuple t's codes in the big maps: with millions of
+ * leaves (a near-unique column) each is a miss that would stall the key. */
+static inline void keyer_prefetch(const keyer *kr, size_t t)
+{
+    for (size_t b = 0; b < kr->n_big; b++) {
+        size_t d = kr->big[b];
+        __builtin_prefetch(&kr->gmap[d][edra_code_at(kr->qi_codes[d], t)]);
+    }
 }
 
 static inline int same_generalized(const keyer *kr, size_t a, size_t b)
@@ -349,6 +368,119 @@ static int table_grow(group_table *tb)
     return 0;
 }
 
+/* Items from which a one-thread hashed grouping goes in two passes, one key partition each. */
+#define PARTITION_MIN_ITEMS ((size_t)1 << 22)
+
+/* Marks an item left to the second partition's pass in group_of. */
+#define DEFERRED UINT32_MAX
+
+/* The hashed grouping of the items (pass 0 of 1: all; of 2: those whose key's mix has its
+ * top bit clear, the others marked DEFERRED; pass 1: the DEFERRED ones, whose keys alone
+ * are computed again), groups numbered on from *n_groups_io. */
+static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
+                        edra_count_col item_weight, uint32_t *group_of, unsigned group_bits,
+                        unsigned pass, unsigned n_passes, size_t *n_groups_io)
+{
+    group_table tb = {.group_bits = group_bits};
+    size_t n_groups = *n_groups_io, n_part = 0;
+    size_t cap = 1024;
+    while (cap < 2 * n_items && cap < 4096)
+        cap <<= 1;
+    if (table_alloc(&tb, cap) < 0)
+        return EDRA_ENOMEM;
+    const uint64_t group_mask = (UINT64_C(1) << tb.group_bits) - 1;
+    /* Keys are computed AHEAD items early and their slots prefetched: with millions of
+     * classes the table is far larger than the cache, and each probe would otherwise wait
+     * for memory in turn. */
+    uint64_t ahead[AHEAD];
+    for (size_t i = 0; i < n_items && i < AHEAD; i++) {
+        if (pass && group_of[i] != DEFERRED)
+            continue;
+        ahead[i] = tuple_key(kr, item_tuple ? item_tuple[i] : i);
+        size_t pos = edra_mix64(ahead[i]) & (tb.cap - 1);
+        __builtin_prefetch(tb.packed ? (const void *)&tb.packed[pos] : (const void *)&tb.wide[pos]);
+    }
+    for (size_t i = 0; i < n_items; i++) {
+        size_t t = item_tuple ? item_tuple[i] : i;
+        uint64_t key = ahead[i % AHEAD];
+        if (i + AHEAD < n_items && (!pass || group_of[i + AHEAD] == DEFERRED)) {
+            uint64_t next = tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
+            size_t next_pos = edra_mix64(next) & (tb.cap - 1);
+            ahead[i % AHEAD] = next;
+            __builtin_prefetch(tb.packed ? (const void *)&tb.packed[next_pos]
+                                         : (const void *)&tb.wide[next_pos]);
+        }
+        if (kr->n_big && i + 2 * AHEAD < n_items && (!pass || group_of[i + 2 * AHEAD] == DEFERRED))
+            keyer_prefetch(kr, item_tuple ? item_tuple[i + 2 * AHEAD] : i + 2 * AHEAD);
+        if (pass && group_of[i] != DEFERRED)
+            continue;
+        uint64_t mixed = edra_mix64(key);
+        if (n_passes > 1 && !pass && mixed >> 63) {
+            group_of[i] = DEFERRED;
+            continue;
+        }
+        /* The item PEEK ahead has its slot in cache by now: when that slot already names
+         * its group, the group's size is fetched too (a random access into millions). */
+        if (i + PEEK < n_items) {
+            uint64_t peek = ahead[(i + PEEK) % AHEAD];
+            size_t peek_pos = edra_mix64(peek) & (tb.cap - 1);
+            if (tb.packed) {
+                uint64_t slot = tb.packed[peek_pos];
+                if (slot && slot >> tb.group_bits == peek)
+                    __builtin_prefetch((char *)c->sizes + ((slot & group_mask) - 1) * c->size_width);
+            } else if (tb.wide[peek_pos].group != UINT32_MAX && tb.wide[peek_pos].key == peek) {
+                __builtin_prefetch((char *)c->sizes + (size_t)tb.wide[peek_pos].group * c->size_width);
+            }
+        }
+        size_t pos = mixed & (tb.cap - 1);
+        for (;;) {
+            uint32_t g;
+            if (tb.packed) {
+                uint64_t slot = tb.packed[pos];
+                if (slot && slot >> tb.group_bits != key) {
+                    pos = (pos + 1) & (tb.cap - 1);
+                    continue;
+                }
+                g = slot ? (uint32_t)(slot & group_mask) - 1 : UINT32_MAX;
+            } else {
+                g = tb.wide[pos].group;
+                if (g != UINT32_MAX &&
+                    (tb.wide[pos].key != key ||
+                     (!kr->exact && !same_generalized(kr, t, c->representative[g])))) {
+                    pos = (pos + 1) & (tb.cap - 1);
+                    continue;
+                }
+            }
+            if (g == UINT32_MAX) {
+                g = (uint32_t)n_groups++;
+                n_part++;
+                if (tb.packed) {
+                    tb.packed[pos] = key << tb.group_bits | ((uint64_t)g + 1);
+                } else {
+                    tb.wide[pos].group = g;
+                    tb.wide[pos].key = key;
+                }
+                count_put(c->sizes, c->size_width, g, 0);
+                c->representative[g] = (uint32_t)t;
+                count_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
+                group_of[i] = g;
+                /* Load at most 1/2: probes stay short. */
+                if (2 * n_part > tb.cap && table_grow(&tb) < 0) {
+                    table_free(&tb);
+                    return EDRA_ENOMEM;
+                }
+                break;
+            }
+            count_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
+            group_of[i] = g;
+            break;
+        }
+    }
+    table_free(&tb);
+    *n_groups_io = n_groups;
+    return 0;
+}
+
 /* Groups n_items items (tuples, or classes of a finer transformation) by key. item_tuple
  * maps an item to a tuple that carries its QI values (NULL = the item is a tuple);
  * item_weight gives its records. group_of[i] receives the group of each item. Key spaces
@@ -392,92 +524,19 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
         c->n_classes = n_groups;
         return 0;
     }
-    group_table tb = {0};
     unsigned group_bits = bits_for(n_items);
-    if (kr->exact && bits_for(kr->key_space - 1) + group_bits <= 64)
-        tb.group_bits = group_bits;
-    size_t cap = 1024;
-    while (cap < 2 * n_items && cap < 4096)
-        cap <<= 1;
-    if (table_alloc(&tb, cap) < 0)
-        return EDRA_ENOMEM;
-    const uint64_t group_mask = (UINT64_C(1) << tb.group_bits) - 1;
-    /* Keys are computed AHEAD items early and their slots prefetched: with millions of
-     * classes the table is far larger than the cache, and each probe would otherwise wait
-     * for memory in turn. */
-    uint64_t ahead[AHEAD];
-    for (size_t i = 0; i < n_items && i < AHEAD; i++) {
-        ahead[i] = tuple_key(kr, item_tuple ? item_tuple[i] : i);
-        size_t pos = edra_mix64(ahead[i]) & (tb.cap - 1);
-        __builtin_prefetch(tb.packed ? (const void *)&tb.packed[pos] : (const void *)&tb.wide[pos]);
+    if (!kr->exact || bits_for(kr->key_space - 1) + group_bits > 64)
+        group_bits = 0;
+    /* Millions of items: the keys are grouped in two partitions, each in a table of its
+     * own freed before the next, so the peak holds half the table (at 10M tuples and 7M
+     * classes, 67 MB instead of 134) for the keys of half the items computed again. */
+    unsigned n_passes = n_items >= PARTITION_MIN_ITEMS ? 2 : 1;
+    for (unsigned pass = 0; pass < n_passes; pass++) {
+        int rc = group_hashed(c, kr, n_items, item_tuple, item_weight, group_of, group_bits,
+                              pass, n_passes, &n_groups);
+        if (rc < 0)
+            return rc;
     }
-    for (size_t i = 0; i < n_items; i++) {
-        size_t t = item_tuple ? item_tuple[i] : i;
-        uint64_t key = ahead[i % AHEAD];
-        if (i + AHEAD < n_items) {
-            uint64_t next = tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
-            size_t next_pos = edra_mix64(next) & (tb.cap - 1);
-            ahead[i % AHEAD] = next;
-            __builtin_prefetch(tb.packed ? (const void *)&tb.packed[next_pos]
-                                         : (const void *)&tb.wide[next_pos]);
-        }
-        /* The item PEEK ahead has its slot in cache by now: when that slot already names
-         * its group, the group's size is fetched too (a random access into millions). */
-        if (i + PEEK < n_items) {
-            uint64_t peek = ahead[(i + PEEK) % AHEAD];
-            size_t peek_pos = edra_mix64(peek) & (tb.cap - 1);
-            if (tb.packed) {
-                uint64_t slot = tb.packed[peek_pos];
-                if (slot && slot >> tb.group_bits == peek)
-                    __builtin_prefetch((char *)c->sizes + ((slot & group_mask) - 1) * c->size_width);
-            } else if (tb.wide[peek_pos].group != UINT32_MAX && tb.wide[peek_pos].key == peek) {
-                __builtin_prefetch((char *)c->sizes + (size_t)tb.wide[peek_pos].group * c->size_width);
-            }
-        }
-        size_t pos = edra_mix64(key) & (tb.cap - 1);
-        for (;;) {
-            uint32_t g;
-            if (tb.packed) {
-                uint64_t slot = tb.packed[pos];
-                if (slot && slot >> tb.group_bits != key) {
-                    pos = (pos + 1) & (tb.cap - 1);
-                    continue;
-                }
-                g = slot ? (uint32_t)(slot & group_mask) - 1 : UINT32_MAX;
-            } else {
-                g = tb.wide[pos].group;
-                if (g != UINT32_MAX &&
-                    (tb.wide[pos].key != key ||
-                     (!kr->exact && !same_generalized(kr, t, c->representative[g])))) {
-                    pos = (pos + 1) & (tb.cap - 1);
-                    continue;
-                }
-            }
-            if (g == UINT32_MAX) {
-                g = (uint32_t)n_groups++;
-                if (tb.packed) {
-                    tb.packed[pos] = key << tb.group_bits | ((uint64_t)g + 1);
-                } else {
-                    tb.wide[pos].group = g;
-                    tb.wide[pos].key = key;
-                }
-                count_put(c->sizes, c->size_width, g, 0);
-                c->representative[g] = (uint32_t)t;
-                count_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
-                group_of[i] = g;
-                /* Load at most 1/2: probes stay short. */
-                if (2 * n_groups > tb.cap && table_grow(&tb) < 0) {
-                    table_free(&tb);
-                    return EDRA_ENOMEM;
-                }
-                break;
-            }
-            count_add(c->sizes, c->size_width, g, edra_count_at(item_weight, i));
-            group_of[i] = g;
-            break;
-        }
-    }
-    table_free(&tb);
     c->n_classes = n_groups;
     return 0;
 }
@@ -512,8 +571,12 @@ typedef struct {
 static void *part_keys(void *arg)
 {
     part_share *ps = arg;
-    for (size_t i = ps->first; i < ps->end; i++)
-        ps->keys[i] = tuple_key(ps->kr, ps->item_tuple ? ps->item_tuple[i] : i);
+    const keyer *kr = ps->kr;
+    for (size_t i = ps->first; i < ps->end; i++) {
+        if (kr->n_big && i + AHEAD < ps->end)
+            keyer_prefetch(kr, ps->item_tuple ? ps->item_tuple[i + AHEAD] : i + AHEAD);
+        ps->keys[i] = tuple_key(kr, ps->item_tuple ? ps->item_tuple[i] : i);
+    }
     return NULL;
 }
 
