@@ -489,7 +489,7 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
  * groups, so its size follows the classes, not the items: coarse transformations of
  * millions of tuples stay in cache. */
 static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
-                       edra_count_col item_weight, uint32_t *group_of)
+                       edra_count_col item_weight, uint32_t *group_of, int lean)
 {
     size_t n_groups = 0;
     if (kr->exact && (kr->key_space <= DIRECT_SMALL || kr->key_space <= 2 * (uint64_t)n_items)) {
@@ -527,10 +527,12 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
     unsigned group_bits = bits_for(n_items);
     if (!kr->exact || bits_for(kr->key_space - 1) + group_bits > 64)
         group_bits = 0;
-    /* Millions of items: the keys are grouped in two partitions, each in a table of its
-     * own freed before the next, so the peak holds half the table (at 10M tuples and 7M
-     * classes, 67 MB instead of 134) for the keys of half the items computed again. */
-    unsigned n_passes = n_items >= PARTITION_MIN_ITEMS ? 2 : 1;
+    /* Lean, millions of items: the keys are grouped in two partitions, each in a table of
+     * its own freed before the next, so the peak holds half the table (at 10M tuples and
+     * 7M classes, 67 MB instead of 134) for the keys of half the items computed again.
+     * The search, which keeps several nodes' classes anyway and checks node after node,
+     * groups in one pass. */
+    unsigned n_passes = lean && n_items >= PARTITION_MIN_ITEMS ? 2 : 1;
     for (unsigned pass = 0; pass < n_passes; pass++) {
         int rc = group_hashed(c, kr, n_items, item_tuple, item_weight, group_of, group_bits,
                               pass, n_passes, &n_groups);
@@ -749,7 +751,7 @@ done:
  * stay on one thread: in the search they gained nothing measurable. */
 static int group_items_threads(edra_classes *c, const keyer *kr, size_t n_items,
                                const uint32_t *item_tuple, edra_count_col item_weight,
-                               uint32_t *group_of, int threads)
+                               uint32_t *group_of, int threads, int lean)
 {
     unsigned group_bits = bits_for(n_items);
     int direct = kr->exact && (kr->key_space <= DIRECT_SMALL || kr->key_space <= 2 * (uint64_t)n_items);
@@ -759,7 +761,7 @@ static int group_items_threads(edra_classes *c, const keyer *kr, size_t n_items,
         return group_items_two(c, kr, n_items, item_tuple, item_weight, group_of, group_bits,
                                direct);
     }
-    return group_items(c, kr, n_items, item_tuple, item_weight, group_of);
+    return group_items(c, kr, n_items, item_tuple, item_weight, group_of, lean);
 }
 
 static int shrink(edra_classes *c)
@@ -774,14 +776,8 @@ static int shrink(edra_classes *c)
     return 0;
 }
 
-int edra_classes_compute(edra_classes **out, const edra_microdata *md, const uint8_t *levels,
-                         edra_error *err)
-{
-    return edra_classes_compute_threads(out, md, levels, 1, err);
-}
-
-int edra_classes_compute_threads(edra_classes **out, const edra_microdata *md,
-                                 const uint8_t *levels, int threads, edra_error *err)
+static int compute_classes(edra_classes **out, const edra_microdata *md, const uint8_t *levels,
+                           int threads, int lean, edra_error *err)
 {
     keyer kr = {0};
     edra_classes *c = NULL;
@@ -794,7 +790,7 @@ int edra_classes_compute_threads(edra_classes **out, const edra_microdata *md,
         rc = edra_error_set(err, EDRA_ENOMEM, "out of memory computing classes");
         goto done;
     }
-    rc = group_items_threads(c, &kr, md->n_tuples, NULL, md->counts, c->of_tuple, threads);
+    rc = group_items_threads(c, &kr, md->n_tuples, NULL, md->counts, c->of_tuple, threads, lean);
     if (rc < 0) {
         edra_error_set(err, rc, "out of memory computing classes");
         goto done;
@@ -806,6 +802,18 @@ done:
     keyer_free(&kr);
     edra_classes_free(c);
     return rc;
+}
+
+int edra_classes_compute(edra_classes **out, const edra_microdata *md, const uint8_t *levels,
+                         edra_error *err)
+{
+    return compute_classes(out, md, levels, 1, 1, err);
+}
+
+int edra_classes_compute_threads(edra_classes **out, const edra_microdata *md,
+                                 const uint8_t *levels, int threads, edra_error *err)
+{
+    return compute_classes(out, md, levels, threads, 0, err);
 }
 
 int edra_classes_rollup(edra_classes **out, const edra_classes *finer, const uint8_t *levels,
@@ -828,7 +836,7 @@ int edra_classes_rollup(edra_classes **out, const edra_classes *finer, const uin
         goto done;
     }
     rc = group_items(c, &kr, finer->n_classes, finer->representative,
-                     edra_classes_sizes(finer), coarse_of_fine);
+                     edra_classes_sizes(finer), coarse_of_fine, 0);
     if (rc < 0) {
         edra_error_set(err, rc, "out of memory computing classes");
         goto done;

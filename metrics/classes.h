@@ -13,7 +13,8 @@
 typedef struct edra_classes edra_classes;
 
 /* Groups md's tuples by their QI values generalized to levels[d] (levels has md->n_qi
- * entries). Returns 0, EDRA_ENOMEM. */
+ * entries). Lean on memory for an assessment: millions of tuples are grouped in two
+ * passes, each holding half the hash table. Returns 0, EDRA_ENOMEM. */
 int edra_classes_compute(edra_classes **out, const edra_microdata *md, const uint8_t *levels,
                          edra_error *err);
 
@@ -22,9 +23,9 @@ int edra_classes_compute(edra_classes **out, const edra_microdata *md, const uin
 int edra_classes_rollup(edra_classes **out, const edra_classes *finer, const uint8_t *levels,
                         edra_error *err);
 
-/* edra_classes_compute with up to threads threads (2 are used, on large hashed groupings):
- * the same classes, numbered by first appearance within each of two key partitions instead
- * of overall. */
+/* edra_classes_compute with up to threads threads (2 are used, on large hashed groupings),
+ * in one pass (for the search, which checks node after node): the same classes, numbered
+ * by first appearance within each of two key partitions instead of overall. */
 int edra_classes_compute_threads(edra_classes **out, const edra_microdata *md,
                                  const uint8_t *levels, int threads, edra_error *err);
 
