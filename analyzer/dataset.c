@@ -33,6 +33,8 @@ struct edra_dataset {
     long count_col, weight_col, household_col;
     edra_dict **qi_dict, **sa_dict;
     edra_numcol **qi_num;          /* per QI: coded by value (edra_numcol), or NULL */
+    int digit_markers;             /* a missing-value marker is all digits and points, so
+                                      edra_numcol could take it for a number */
     edra_dict *household_dict;     /* household ids, when the spec names a household column */
     uint64_t *qi_missing, *sa_missing;
 
@@ -82,6 +84,18 @@ static int codes_by_value(const edra_spec_attr *a)
            a->hierarchy.kind == EDRA_HIER_INTERVALS;
 }
 
+/* Whether a marker looks like a number to edra_numcol ("999", "0.0"): only then must a
+ * column coded by value test each of its values against the markers. */
+static int has_digit_marker(const edra_spec *spec)
+{
+    for (size_t i = 0; i < spec->n_missing; i++) {
+        const char *m = spec->missing[i];
+        if (*m && strspn(m, "0123456789.") == strlen(m))
+            return 1;
+    }
+    return 0;
+}
+
 /* Allocates the per-attribute tables from the spec's roles. */
 static int plan_columns(edra_dataset *ds, edra_error *err)
 {
@@ -116,6 +130,7 @@ static int plan_columns(edra_dataset *ds, edra_error *err)
     if (ds->n_qi > 64)
         return edra_error_set(err, EDRA_ESPEC, "%s: %zu quasi-identifiers; at most 64 are supported",
                               spec->path, ds->n_qi);
+    ds->digit_markers = has_digit_marker(spec);
     for (size_t d = 0; d < ds->n_qi; d++) {
         if (edra_dict_new(&ds->qi_dict[d], err) < 0)
             return EDRA_ENOMEM;
@@ -269,12 +284,13 @@ static int encode_value(edra_dataset *ds, size_t c, edra_dict *dict, const char 
 
 /* encode_value for a QI coded by value: a canonical decimal is its own code; any other
  * value (a missing-value marker, another spelling) goes to the dictionary, coded from
- * EDRA_NUMCOL_DICT_BASE on. */
+ * EDRA_NUMCOL_DICT_BASE on. Markers are compared row by row only when one could pass for
+ * a number; others never do, and encode_value counts them. */
 static int encode_number(edra_dataset *ds, size_t d, const char *value, size_t len, size_t line,
                          uint64_t count, edra_error *err)
 {
     int64_t code = -1;
-    if (!ds->spec->n_missing || !edra_leafcodes_is_missing(ds->spec, value, len))
+    if (!ds->digit_markers || !edra_leafcodes_is_missing(ds->spec, value, len))
         code = edra_numcol_code(ds->qi_num[d], value, len);
     if (code >= 0) {
         ds->row[d] = (uint32_t)code;

@@ -138,6 +138,33 @@ START_TEST(test_dataset_load__decimal_coded_by_value)
 }
 END_TEST
 
+/* A marker that looks like a number ("999") is still a marker in a column coded by value:
+ * counted missing and a leaf of its own, not a number the builder bands. */
+START_TEST(test_dataset_load__digit_marker_coded_by_value)
+{
+    write_file("stays.csv", "id,stay\n1,3\n2,999\n3,12\n4,999\n");
+    edra_spec *spec = spec_from("data: {csv: stays.csv, missing: [\"999\"]}\n"
+                                "attributes:\n"
+                                "  id: {role: identifier}\n"
+                                "  stay: {role: quasi, type: integer, hierarchy: {intervals: [10], bottom: 0, top: 30}}\n");
+    edra_dataset *ds = NULL;
+    edra_error err = {0};
+    ck_assert_msg(edra_dataset_load(&ds, spec, &err) == 0, "%s", err.msg);
+    const edra_microdata *md = edra_dataset_microdata(ds);
+    const edra_hierarchy *h = md->qi_hier[0];
+    ck_assert_uint_eq(md->n_tuples, 3);
+    ck_assert_uint_eq(edra_dataset_qi_missing(ds, 0), 2);
+    ck_assert_uint_eq(edra_hierarchy_leaves(h), 3);
+    uint32_t marker = edra_code_at(md->qi_codes[0], 1);
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, marker), "999");
+    ck_assert_uint_eq(edra_count_at(md->counts, 1), 2);
+    /* The marker keeps its own value below the top level, never the band [30, ...). */
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, edra_hierarchy_map(h, 1)[marker]), "999");
+    edra_dataset_free(ds);
+    edra_spec_free(spec);
+}
+END_TEST
+
 START_TEST(test_dataset_load__count_column)
 {
     /* Pre-aggregated: the same 6 records as counts; 0-count rows are skipped. */
@@ -379,6 +406,7 @@ int main(void)
     tcase_add_test(tc, test_dataset_load__csv_tuples_and_missing);
     tcase_add_test(tc, test_dataset_load__count_column);
     tcase_add_test(tc, test_dataset_load__decimal_coded_by_value);
+    tcase_add_test(tc, test_dataset_load__digit_marker_coded_by_value);
     tcase_add_test(tc, test_dataset_load__count_column_not_a_number);
     tcase_add_test(tc, test_dataset_load__code_widths);
     tcase_add_test(tc, test_dataset_load__count_widths);
