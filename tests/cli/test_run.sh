@@ -80,8 +80,11 @@ fi
 tamper() {
   local file=$1
   rm -rf "$tmp/t"; cp -a "$out" "$tmp/t"
-  local size; size=$(stat -c %s "$tmp/t/$file")
-  printf '\x01' | dd of="$tmp/t/$file" bs=1 seek=$((size / 2)) conv=notrunc status=none
+  local size byte; size=$(stat -c %s "$tmp/t/$file")
+  # The byte flipped, not overwritten with a constant it may already hold.
+  byte=$(od -An -tu1 -j $((size / 2)) -N1 "$tmp/t/$file" | tr -d ' ')
+  printf "\\$(printf '%03o' $((byte ^ 255)))" | dd of="$tmp/t/$file" bs=1 seek=$((size / 2)) conv=notrunc status=none
+  cmp -s "$out/$file" "$tmp/t/$file" && fail "tampering left $file unchanged"
   expect_exit 2 "$file" "$edra" verify "$tmp/t" --pubkey "$tmp/key.pub.pem"
 }
 for f in report.pdf report.xlsx result.json released.csv charts/risk.png charts/lattice.svg SHA256SUMS MANIFEST.json MANIFEST.json.sig; do
