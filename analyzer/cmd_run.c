@@ -23,6 +23,7 @@
 
 #include "../report/charts.h"
 #include "../report/json.h"
+#include "../report/layout.h"
 #include "../report/manifest.h"
 #include "../report/pdf.h"
 #include "../report/run.h"
@@ -302,6 +303,8 @@ static int render_report(void *state, edra_error *err)
     const render_job *rj = state;
     char path[4096];
     int rc;
+    if (edra_layout_load_fonts() < 0)
+        return edra_error_set(err, EDRA_ENOMEM, "out of memory loading the font configuration");
     if ((rc = path_join(path, sizeof path, rj->dir, "report.pdf", err)) < 0 ||
         (rc = edra_pdf_write(path, rj->run, rj->paper, err)) < 0 ||
         (rc = path_join(path, sizeof path, rj->dir, "charts", err)) < 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #define FONT "DejaVu Sans"
@@ -51,6 +52,20 @@ struct edra_layout {
 static void set_rgb(cairo_t *cr, rgb c)
 {
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+int edra_layout_load_fonts(void)
+{
+    /* FcInitLoadConfigAndFonts fails once; installed as the current configuration, it is
+     * the one FcInit finds, so FcInit never loads one (nor retries). */
+    FcConfig *config = FcInitLoadConfigAndFonts();
+    if (!config)
+        return -1;
+    if (!FcConfigSetCurrent(config)) {
+        FcConfigDestroy(config);
+        return -1;
+    }
+    return 0;
 }
 
 void edra_layout_paper_size(edra_paper paper, double *width, double *height)

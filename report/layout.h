@@ -24,6 +24,12 @@ typedef enum {
 
 typedef struct edra_layout edra_layout;
 
+/* Loads Fontconfig's configuration and font list now, on this thread: 0, or -1 when out of
+ * memory. Call it before any Pango use: Pango loads them on a thread of its own through
+ * FcInit, which retries for ever while an allocation fails (Fontconfig 2.14's
+ * FcConfigEnsure), so an out-of-memory renderer would spin instead of failing. */
+int edra_layout_load_fonts(void);
+
 /* Page size in points. */
 void edra_layout_paper_size(edra_paper paper, double *width, double *height);
 
