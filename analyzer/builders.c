@@ -823,7 +823,7 @@ int edra_hierarchy_write_csv(const edra_hierarchy *h, FILE *out, char delimiter,
     assert(delimiter && delimiter != '"' && delimiter != '\n' && delimiter != '\r');
     for (size_t leaf = 0; leaf < n_leaves && !failed; leaf++) {
         for (size_t level = 0; level < n_levels && !failed; level++) {
-            const char *cell = edra_hierarchy_label(h, level, edra_hierarchy_map(h, level)[leaf]);
+            const char *cell = edra_hierarchy_label(h, level, edra_hierarchy_code(h, level, leaf));
             failed = (level > 0 && putc(delimiter, out) == EOF) || write_cell(out, cell, delimiter) < 0;
         }
         failed = failed || putc('\n', out) == EOF;

@@ -55,7 +55,7 @@ static int without_empty_leaves(edra_hierarchy **out, const edra_hierarchy *h, e
     int rc = 0;
     *out = NULL;
     for (size_t leaf = 0; leaf < leaves; leaf++)
-        kept += *edra_hierarchy_label(h, 0, edra_hierarchy_map(h, 0)[leaf]) != '\0';
+        kept += *edra_hierarchy_label(h, 0, edra_hierarchy_code(h, 0, leaf)) != '\0';
     if (kept == leaves)
         return 0;
     if (kept == 0)
@@ -65,10 +65,10 @@ static int without_empty_leaves(edra_hierarchy **out, const edra_hierarchy *h, e
         return edra_error_set(err, EDRA_ENOMEM, "out of memory");
     kept = 0;
     for (size_t leaf = 0; leaf < leaves; leaf++) {
-        if (!*edra_hierarchy_label(h, 0, edra_hierarchy_map(h, 0)[leaf]))
+        if (!*edra_hierarchy_label(h, 0, edra_hierarchy_code(h, 0, leaf)))
             continue;
         for (size_t l = 0; l < n_levels; l++)
-            cells[kept * n_levels + l] = edra_hierarchy_label(h, l, edra_hierarchy_map(h, l)[leaf]);
+            cells[kept * n_levels + l] = edra_hierarchy_label(h, l, edra_hierarchy_code(h, l, leaf));
         kept++;
     }
     rc = edra_hierarchy_new(out, cells, kept, n_levels, "the hierarchy", err);

@@ -238,7 +238,7 @@ static int label_absent(edra_poptable *pt, size_t d, const edra_spec *spec,
     if (!values)
         return oom(err);
     for (size_t leaf = 0; leaf < leaves; leaf++) {
-        const char *v = edra_hierarchy_label(h, 0, edra_hierarchy_map(h, 0)[leaf]);
+        const char *v = edra_hierarchy_label(h, 0, edra_hierarchy_code(h, 0, leaf));
         if (!is_missing(spec, v))
             values[n_values++] = v;
     }
@@ -272,7 +272,7 @@ static int label_absent(edra_poptable *pt, size_t d, const edra_spec *spec,
                                     a->name);
                 goto done;
             }
-            key.label = edra_hierarchy_label(both, l, edra_hierarchy_map(both, l)[leaf]);
+            key.label = edra_hierarchy_label(both, l, edra_hierarchy_code(both, l, leaf));
             hit = bsearch(&key, index, width, sizeof *index, cmp_label);
             pt->gen[d][(size_t)absent[i] * n_levels + l] = hit ? hit->code : NO_CODE;
         }
@@ -308,7 +308,7 @@ static int generalize_values(edra_poptable *pt, size_t d, const edra_spec *spec,
         int64_t leaf = edra_hierarchy_find(h, value);
         if (leaf >= 0) {
             for (size_t l = 0; l < n_levels; l++)
-                codes[l] = edra_hierarchy_map(h, l)[leaf];
+                codes[l] = edra_hierarchy_code(h, l, leaf);
         } else if (is_missing(spec, value) || a->hierarchy.kind == EDRA_HIER_NONE) {
             set_top_only(codes, h);
         } else if (a->hierarchy.kind == EDRA_HIER_FILE) {
@@ -417,7 +417,7 @@ int edra_poptable_sizes(uint64_t **out, const edra_poptable *pt, const edra_clas
         uint32_t *key = keys + c * n_qi;
         for (size_t d = 0; d < n_qi; d++) {
             uint32_t leaf = edra_code_at(md->qi_codes[d], reps[c]);
-            key[d] = edra_hierarchy_map(md->qi_hier[d], levels[d])[leaf];
+            key[d] = edra_hierarchy_code(md->qi_hier[d], levels[d], leaf);
         }
         size_t pos = edra_hash_codes(key, n_qi) & (cap - 1);
         while (slots[pos])

@@ -62,7 +62,7 @@ static int code_set_build(code_set *s, const edra_classes *c, const uint8_t *sup
         uint32_t *v = s->vectors + s->n * s->n_qi;
         for (size_t d = 0; d < md->n_qi; d++) {
             uint32_t leaf = edra_code_at(md->qi_codes[d], reps[k]);
-            v[d] = edra_hierarchy_map(md->qi_hier[d], levels[d])[leaf];
+            v[d] = edra_hierarchy_code(md->qi_hier[d], levels[d], leaf);
         }
         size_t pos = edra_hash_codes(v, s->n_qi) & (s->cap - 1);
         while (s->slots[pos])
@@ -438,7 +438,7 @@ int edra_release_write(const char *out_path, const edra_spec *spec, const edra_c
                 unmatched = 1;
                 break;
             }
-            codes[d] = edra_hierarchy_map(md->qi_hier[d], levels[d])[leaf];
+            codes[d] = edra_hierarchy_code(md->qi_hier[d], levels[d], leaf);
         }
         if (unmatched) {
             /* Rows with a count of 0 were never read into the data: release them blank. */

@@ -93,7 +93,7 @@ static inline uint64_t size_at(const edra_classes *c, size_t g)
 typedef struct {
     size_t n_qi;
     const edra_code_col *qi_codes;
-    const uint32_t **gmap;   /* [n_qi] leaf -> generalized code */
+    edra_level_map *gmap;    /* [n_qi] leaf -> generalized code */
     uint64_t *stride;        /* [n_qi] mixed-radix place values (exact mode) */
     int exact;               /* keys are exact (product of widths fits in 64 bits) */
     uint64_t key_space;      /* product of widths when exact */
@@ -127,8 +127,8 @@ static int keyer_init(keyer *kr, const edra_microdata *md, const uint8_t *levels
     for (size_t d = 0; d < md->n_qi; d++) {
         uint64_t width = edra_hierarchy_width(md->qi_hier[d], levels[d]);
         assert(levels[d] < edra_hierarchy_levels(md->qi_hier[d]));
-        kr->gmap[d] = edra_hierarchy_map(md->qi_hier[d], levels[d]);
-        if (edra_hierarchy_leaves(md->qi_hier[d]) >= BIG_MAP_LEAVES)
+        kr->gmap[d] = edra_hierarchy_level_map(md->qi_hier[d], levels[d]);
+        if (edra_hierarchy_leaves(md->qi_hier[d]) >= BIG_MAP_LEAVES && kr->gmap[d].width)
             kr->big[kr->n_big++] = d;
         kr->stride[d] = product;
         if (width && product > UINT64_MAX / width)
@@ -145,11 +145,12 @@ static inline uint64_t tuple_key(const keyer *kr, size_t t)
     uint64_t key = 0;
     if (kr->exact) {
         for (size_t d = 0; d < kr->n_qi; d++)
-            key += (uint64_t)kr->gmap[d][edra_code_at(kr->qi_codes[d], t)] * kr->stride[d];
+            key += (uint64_t)edra_level_map_at(kr->gmap[d], edra_code_at(kr->qi_codes[d], t)) *
+                   kr->stride[d];
         return key;
     }
     for (size_t d = 0; d < kr->n_qi; d++)
-        key = edra_mix64(key ^ (kr->gmap[d][edra_code_at(kr->qi_codes[d], t)] +
+        key = edra_mix64(key ^ (edra_level_map_at(kr->gmap[d], edra_code_at(kr->qi_codes[d], t)) +
                            0x9e3779b97f4a7c15ULL * (d + 1)));
     return key;
 }
@@ -160,15 +161,16 @@ static inline void keyer_prefetch(const keyer *kr, size_t t)
 {
     for (size_t b = 0; b < kr->n_big; b++) {
         size_t d = kr->big[b];
-        __builtin_prefetch(&kr->gmap[d][edra_code_at(kr->qi_codes[d], t)]);
+        __builtin_prefetch((const char *)kr->gmap[d].codes +
+                           (size_t)edra_code_at(kr->qi_codes[d], t) * kr->gmap[d].width);
     }
 }
 
 static inline int same_generalized(const keyer *kr, size_t a, size_t b)
 {
     for (size_t d = 0; d < kr->n_qi; d++)
-        if (kr->gmap[d][edra_code_at(kr->qi_codes[d], a)] !=
-            kr->gmap[d][edra_code_at(kr->qi_codes[d], b)])
+        if (edra_level_map_at(kr->gmap[d], edra_code_at(kr->qi_codes[d], a)) !=
+            edra_level_map_at(kr->gmap[d], edra_code_at(kr->qi_codes[d], b)))
             return 0;
     return 1;
 }
@@ -894,9 +896,10 @@ int edra_classes_codes(uint32_t **out, const edra_classes *c)
     if (!codes)
         return EDRA_ENOMEM;
     for (size_t d = 0; d < n_qi; d++) {
-        const uint32_t *map = edra_hierarchy_map(md->qi_hier[d], c->levels[d]);
+        edra_level_map map = edra_hierarchy_level_map(md->qi_hier[d], c->levels[d]);
         for (size_t k = 0; k < c->n_classes; k++)
-            codes[k * n_qi + d] = map[edra_code_at(md->qi_codes[d], c->representative[k])];
+            codes[k * n_qi + d] =
+                edra_level_map_at(map, edra_code_at(md->qi_codes[d], c->representative[k]));
     }
     *out = codes;
     return 0;

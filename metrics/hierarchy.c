@@ -14,10 +14,65 @@
 
 typedef struct {
     uint32_t width;
-    uint32_t *map;          /* [n_leaves] leaf -> code at this level */
-    uint32_t *leaf_counts;  /* [width] */
+    void *map;              /* [n_leaves] leaf -> code at this level, map_width bytes each
+                               (4 while a constructor builds it); level 0: NULL, the
+                               identity */
+    unsigned map_width;
+    uint32_t *leaf_counts;  /* [width]; level 0: NULL, one leaf each */
     const char **labels;    /* [width] into the arena */
 } level_table;
+
+static inline uint32_t code_of(const level_table *lv, size_t leaf)
+{
+    return edra_level_map_at((edra_level_map){lv->map, lv->map_width}, leaf);
+}
+
+/* The bytes a code of a level with n_codes codes takes. */
+static unsigned width_for(uint32_t n_codes)
+{
+    return n_codes <= 256u ? 1 : n_codes <= 65536u ? 2 : 4;
+}
+
+static void put_code(void *map, unsigned width, size_t leaf, uint32_t code)
+{
+    if (width == 1) {
+        uint8_t c = (uint8_t)code;
+        memcpy((char *)map + leaf, &c, 1);
+    } else if (width == 2) {
+        uint16_t c = (uint16_t)code;
+        memcpy((char *)map + 2 * leaf, &c, 2);
+    } else {
+        memcpy((char *)map + 4 * leaf, &code, 4);
+    }
+}
+
+/* Rewrites lv's map of n_leaves leaves in width bytes a code, with room for room leaves
+ * (>= n_leaves). Narrowing works in place; -1 when out of memory, lv unchanged. */
+static int recode_map(level_table *lv, size_t n_leaves, size_t room, unsigned width)
+{
+    size_t bytes = (room ? room : 1) * width;
+    if (width == lv->map_width || width < lv->map_width) {
+        /* Entry i moves to a lower address than any later entry's: a forward pass. */
+        for (size_t r = 0; width < lv->map_width && r < n_leaves; r++)
+            put_code(lv->map, width, r, code_of(lv, r));
+        void *fit = realloc(lv->map, bytes);
+        if (!fit && width == lv->map_width)
+            return -1;
+        if (fit)
+            lv->map = fit;
+        lv->map_width = width;
+        return 0;
+    }
+    void *wider = malloc(bytes);
+    if (!wider)
+        return -1;
+    for (size_t r = 0; r < n_leaves; r++)
+        put_code(wider, width, r, code_of(lv, r));
+    free(lv->map);
+    lv->map = wider;
+    lv->map_width = width;
+    return 0;
+}
 
 /* Label storage: blocks that never move, so labels are plain pointers. */
 typedef struct text_block {
@@ -152,11 +207,11 @@ static int check_tree(const edra_hierarchy *h, size_t l, edra_error *err)
     for (uint32_t c = 0; c < lo->width; c++)
         parent[c] = UINT32_MAX;
     for (size_t r = 0; r < h->n_leaves; r++) {
-        uint32_t c = lo->map[r];
+        uint32_t c = code_of(lo, r);
         if (parent[c] == UINT32_MAX) {
-            parent[c] = hi->map[r];
+            parent[c] = code_of(hi, r);
             first_row[c] = (uint32_t)r;
-        } else if (parent[c] != hi->map[r]) {
+        } else if (parent[c] != code_of(hi, r)) {
             rc = edra_error_set(err, EDRA_EDATA,
                                 "%s:%zu: not a tree: agrees with row %zu at level %zu but not "
                                 "at level %zu",
@@ -199,16 +254,21 @@ static int start(edra_hierarchy **out, size_t n_rows, size_t n_levels, const cha
     return 0;
 }
 
-/* Leaf counts of every level, the tree checks and the top's shape. */
+/* Leaf counts of every level, the tree checks, the top's shape, and the maps in their
+ * final widths. Level 0's codes are the leaves (the constructors number them so): its map
+ * and leaf counts are implied. */
 static int finish(edra_hierarchy *h, edra_error *err)
 {
-    for (size_t l = 0; l < h->n_levels; l++) {
+    free(h->levels[0].map);
+    h->levels[0].map = NULL;
+    h->levels[0].map_width = 0;
+    for (size_t l = 1; l < h->n_levels; l++) {
         level_table *lv = &h->levels[l];
-        lv->leaf_counts = calloc(lv->width, sizeof *lv->leaf_counts);
+        lv->leaf_counts = calloc(lv->width ? lv->width : 1, sizeof *lv->leaf_counts);
         if (!lv->leaf_counts)
             return oom(err, h->origin);
         for (size_t r = 0; r < h->n_leaves; r++)
-            lv->leaf_counts[lv->map[r]]++;
+            lv->leaf_counts[code_of(lv, r)]++;
     }
     /* Level 0 gives every leaf a node of its own, which cannot disagree with itself. */
     for (size_t l = 1; l + 1 < h->n_levels; l++) {
@@ -216,6 +276,8 @@ static int finish(edra_hierarchy *h, edra_error *err)
         if (rc < 0)
             return rc;
     }
+    for (size_t l = 1; l < h->n_levels; l++)
+        recode_map(&h->levels[l], h->n_leaves, h->n_leaves, width_for(h->levels[l].width));
     h->top_single = h->levels[h->n_levels - 1].width == 1;
     return 0;
 }
@@ -261,11 +323,13 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
         /* Level 0 has a label per row; the upper ones grow with their width, usually a
          * small fraction of the rows. */
         size_t cap = l == 0 ? n_rows : 16;
+        uint32_t *map = malloc(n_rows * sizeof *map);
         n_slots = slots_for(cap);
-        lv->map = malloc(n_rows * sizeof *lv->map);
+        lv->map = map;
+        lv->map_width = 4;
         lv->labels = malloc(cap * sizeof *lv->labels);
         slots = calloc(n_slots, sizeof *slots);
-        if (!lv->map || !lv->labels || !slots) {
+        if (!map || !lv->labels || !slots) {
             rc = oom(err, origin);
             goto done;
         }
@@ -275,7 +339,7 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
             /* Builders hand the same string to rows that share a label, and sorted rows
              * share them in runs: one pointer comparison instead of a hash lookup. */
             if (r > 0 && l > 0 && cell == cells[(r - 1) * n_levels + l]) {
-                lv->map[r] = lv->map[r - 1];
+                map[r] = map[r - 1];
                 continue;
             }
             int64_t code = lookup(lv->labels, slots, n_slots, cell, &slot);
@@ -308,7 +372,7 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
                 lv->labels[code] = arena_copy(h, cell);
                 slots[slot] = (uint32_t)code + 1;
             }
-            lv->map[r] = (uint32_t)code;
+            map[r] = (uint32_t)code;
         }
         if (l == 0) {
             /* The leaves' table is the lookup of edra_hierarchy_find: kept. */
@@ -346,7 +410,7 @@ static int check_codes(const edra_hierarchy *h, size_t l, edra_error *err)
     const level_table *lv = &h->levels[l];
     uint32_t next = 0;
     for (size_t r = 0; r < h->n_leaves; r++) {
-        uint32_t c = lv->map[r];
+        uint32_t c = code_of(lv, r);
         if (c > next || c >= lv->width)
             return edra_error_set(err, EDRA_EINTERNAL,
                                   "%s:%zu: code %u at level %zu is not numbered by first "
@@ -380,6 +444,7 @@ int edra_hierarchy_new_coded(edra_hierarchy **out, const edra_hierarchy_coded *i
     for (size_t l = 1; l < in->n_levels; l++) {
         level_table *lv = &h->levels[l];
         lv->map = in->maps[l - 1];
+        lv->map_width = 4;
         in->maps[l - 1] = NULL;
         lv->width = in->widths[l - 1];
         for (uint32_t c = 0; c < lv->width; c++)
@@ -405,14 +470,11 @@ int edra_hierarchy_new_coded(edra_hierarchy **out, const edra_hierarchy_coded *i
     }
     level_table *leaves = &h->levels[0];
     leaves->width = (uint32_t)n;
-    leaves->map = malloc(n * sizeof *leaves->map);
     leaves->labels = calloc(n, sizeof *leaves->labels);
-    if (!leaves->map || !leaves->labels) {
+    if (!leaves->labels) {
         rc = oom(err, origin);
         goto done;
     }
-    for (size_t r = 0; r < n; r++)
-        leaves->map[r] = (uint32_t)r;
     /* Every leaf exactly one value: a label set twice or never is the caller's bug. */
     if (!in->leaf_of && in->n_values != n) {
         rc = edra_error_set(err, EDRA_EINTERNAL, "%s: %zu values for %zu leaves", origin,
@@ -541,9 +603,9 @@ int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf
             continue;
         const level_table *lv = &h->levels[l];
         size_t first = 0;
-        while (lv->map[first] != (uint32_t)code[l])
+        while (code_of(lv, first) != (uint32_t)code[l])
             first++;
-        if (code[l + 1] < 0 || h->levels[l + 1].map[first] != (uint32_t)code[l + 1]) {
+        if (code[l + 1] < 0 || code_of(&h->levels[l + 1], first) != (uint32_t)code[l + 1]) {
             rc = edra_error_set(err, EDRA_EDATA,
                                 "%s:%zu: not a tree: agrees with row %zu at level %zu but not "
                                 "at level %zu",
@@ -567,7 +629,9 @@ int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf
         level_table *lv = &h->levels[l];
         size_t width = lv->width + (code[l] < 0);
         const char **labels = NULL;
-        if (grow_u32(&lv->map, n + 1) < 0 || grow_u32(&lv->leaf_counts, width) < 0 ||
+        /* Level 0 stays the identity; above, a new code may need wider codes. */
+        if ((l > 0 && (recode_map(lv, n, n + 1, width_for((uint32_t)width)) < 0 ||
+                       grow_u32(&lv->leaf_counts, width) < 0)) ||
             !(labels = realloc(lv->labels, width * sizeof *labels))) {
             rc = oom(err, h->origin);
             goto done;
@@ -585,10 +649,13 @@ int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf
         if (code[l] < 0) {
             code[l] = lv->width++;
             lv->labels[code[l]] = arena_copy(h, label[l]);
-            lv->leaf_counts[code[l]] = 0;
+            if (l > 0)
+                lv->leaf_counts[code[l]] = 0;
         }
-        lv->map[n] = (uint32_t)code[l];
-        lv->leaf_counts[code[l]]++;
+        if (l > 0) {
+            put_code(lv->map, lv->map_width, n, (uint32_t)code[l]);
+            lv->leaf_counts[code[l]]++;
+        }
     }
     if (h->slots) {
         size_t slot = 0;
@@ -623,10 +690,16 @@ int64_t edra_hierarchy_find(const edra_hierarchy *h, const char *value)
     return lookup(h->levels[0].labels, h->slots, h->n_slots, value, NULL);
 }
 
-const uint32_t *edra_hierarchy_map(const edra_hierarchy *h, size_t level)
+edra_level_map edra_hierarchy_level_map(const edra_hierarchy *h, size_t level)
 {
     assert(level < h->n_levels);
-    return h->levels[level].map;
+    return (edra_level_map){h->levels[level].map, h->levels[level].map_width};
+}
+
+uint32_t edra_hierarchy_code(const edra_hierarchy *h, size_t level, size_t leaf)
+{
+    assert(level < h->n_levels && leaf < h->n_leaves);
+    return code_of(&h->levels[level], leaf);
 }
 
 uint32_t edra_hierarchy_width(const edra_hierarchy *h, size_t level)
@@ -635,10 +708,10 @@ uint32_t edra_hierarchy_width(const edra_hierarchy *h, size_t level)
     return h->levels[level].width;
 }
 
-const uint32_t *edra_hierarchy_leaf_counts(const edra_hierarchy *h, size_t level)
+uint32_t edra_hierarchy_leaf_count(const edra_hierarchy *h, size_t level, uint32_t code)
 {
-    assert(level < h->n_levels);
-    return h->levels[level].leaf_counts;
+    assert(level < h->n_levels && code < h->levels[level].width);
+    return level ? h->levels[level].leaf_counts[code] : 1;
 }
 
 const char *edra_hierarchy_label(const edra_hierarchy *h, size_t level, uint32_t code)

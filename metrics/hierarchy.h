@@ -65,14 +65,41 @@ size_t edra_hierarchy_leaves(const edra_hierarchy *h);
  * another call on the same hierarchy. */
 int64_t edra_hierarchy_find(const edra_hierarchy *h, const char *value);
 
-/* Lookup table leaf code -> code at level (borrowed, length = leaves). */
-const uint32_t *edra_hierarchy_map(const edra_hierarchy *h, size_t level);
+/* A level's lookup table leaf code -> code as stored, in the fewest bytes that hold the
+ * level's codes (1, 2 or 4): a column of millions of distinct values generalized into a
+ * few dozen intervals costs one byte per leaf there. Width 0: the identity (level 0,
+ * whose codes are the leaves). Borrowed; valid until the hierarchy changes. */
+typedef struct {
+    const void *codes;
+    unsigned width;
+} edra_level_map;
+
+/* The code of leaf in m. */
+static inline uint32_t edra_level_map_at(edra_level_map m, size_t leaf)
+{
+    switch (m.width) {
+    case 0:
+        return (uint32_t)leaf;
+    case 1:
+        return ((const uint8_t *)m.codes)[leaf];
+    case 2:
+        return ((const uint16_t *)m.codes)[leaf];
+    default:
+        return ((const uint32_t *)m.codes)[leaf];
+    }
+}
+
+/* The map of level, for loops over many leaves. */
+edra_level_map edra_hierarchy_level_map(const edra_hierarchy *h, size_t level);
+
+/* The code at level of leaf. */
+uint32_t edra_hierarchy_code(const edra_hierarchy *h, size_t level, size_t leaf);
 
 /* Number of distinct values at level. */
 uint32_t edra_hierarchy_width(const edra_hierarchy *h, size_t level);
 
-/* Number of leaves under each code at level (borrowed, length = width(level)). */
-const uint32_t *edra_hierarchy_leaf_counts(const edra_hierarchy *h, size_t level);
+/* Number of leaves under code at level (1 at level 0). */
+uint32_t edra_hierarchy_leaf_count(const edra_hierarchy *h, size_t level, uint32_t code);
 
 /* The label of code at level (borrowed). */
 const char *edra_hierarchy_label(const edra_hierarchy *h, size_t level, uint32_t code);

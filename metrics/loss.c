@@ -115,26 +115,26 @@ static int build_qi(edra_loss *l, size_t d)
         if (freq0[x])
             l->cost_top[d][x] = log2((double)l->records / (double)freq0[x]);
     for (size_t lev = 0; lev < n_levels; lev++) {
-        const uint32_t *map = edra_hierarchy_map(h, lev);
-        const uint32_t *leaf_counts = edra_hierarchy_leaf_counts(h, lev);
+        edra_level_map map = edra_hierarchy_level_map(h, lev);
         uint32_t width = edra_hierarchy_width(h, lev);
         double *cost = l->cost[d] + lev * leaves;
         memset(freq, 0, (width ? width : 1) * sizeof *freq);
         for (size_t x = 0; x < leaves; x++)
-            freq[map[x]] += freq0[x];
+            freq[edra_level_map_at(map, x)] += freq0[x];
         for (uint32_t g = 0; g < width; g++)
             if (freq[g])
                 l->present[d][lev] += 1.0;
         for (size_t x = 0; x < leaves; x++)
             if (freq0[x])
-                cost[x] = log2((double)freq[map[x]] / (double)freq0[x]);
+                cost[x] = log2((double)freq[edra_level_map_at(map, x)] / (double)freq0[x]);
+        /* A record's units are the leaves under its value: the leaves' sum, exact. */
         uint64_t units = 0;
         double bits = 0.0;
-        for (size_t t = 0; t < md->n_tuples; t++) {
-            uint32_t leaf = edra_code_at(codes, t);
-            units += edra_count_at(md->counts, t) * leaf_counts[map[leaf]];
-            bits += (double)edra_count_at(md->counts, t) * cost[leaf];
-        }
+        for (size_t x = 0; x < leaves; x++)
+            if (freq0[x])
+                units += freq0[x] * edra_hierarchy_leaf_count(h, lev, edra_level_map_at(map, x));
+        for (size_t t = 0; t < md->n_tuples; t++)
+            bits += (double)edra_count_at(md->counts, t) * cost[edra_code_at(codes, t)];
         l->units[d][lev] = units;
         l->arx[d][lev] = arx_qi(units, l->records, leaves);
         l->entropy[d][lev] = bits;
@@ -260,12 +260,15 @@ static double arx_value(const edra_loss *l, const edra_classes *c, const uint8_t
     for (size_t d = 0; d < l->n_qi; d++) {
         uint64_t units = l->units[d][levels[d]];
         if (s) {
-            const uint32_t *map = edra_hierarchy_map(md->qi_hier[d], levels[d]);
-            const uint32_t *leaf_counts = edra_hierarchy_leaf_counts(md->qi_hier[d], levels[d]);
+            const edra_hierarchy *h = md->qi_hier[d];
+            edra_level_map map = edra_hierarchy_level_map(h, levels[d]);
             uint64_t removed = 0;
             for (size_t k = 0; k < n_classes; k++)
                 if (suppressed[k])
-                    removed += edra_count_at(sizes, k) * leaf_counts[map[edra_code_at(md->qi_codes[d], reps[k])]];
+                    removed += edra_count_at(sizes, k) *
+                               edra_hierarchy_leaf_count(
+                                   h, levels[d],
+                                   edra_level_map_at(map, edra_code_at(md->qi_codes[d], reps[k])));
             /* A suppressed record covers the whole domain: |D| units. */
             units = units - removed + s * l->leaves[d];
         }

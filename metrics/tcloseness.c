@@ -119,15 +119,16 @@ double edra_tcloseness_hierarchical(const edra_sadist *d, size_t cls, const edra
     total_at = scratch;
     count_at = scratch + widest;
     for (size_t l = 1; l < height; l++) {
-        const uint32_t *map = edra_hierarchy_map(h, l);
+        edra_level_map map = edra_hierarchy_level_map(h, l);
         uint32_t width = edra_hierarchy_width(h, l);
         /* Node sums stay integers so a node whose share matches Q's gives exactly 0. */
         memset(total_at, 0, width * sizeof *total_at);
         memset(count_at, 0, width * sizeof *count_at);
         for (uint32_t v = 0; v < d->n_values; v++)
-            total_at[map[v]] += d->totals[v];
+            total_at[edra_level_map_at(map, v)] += d->totals[v];
         for (size_t i = d->offsets[cls]; i < d->offsets[cls + 1]; i++)
-            count_at[map[edra_code_at(d->values, i)]] += edra_count_at(d->counts, i);
+            count_at[edra_level_map_at(map, edra_code_at(d->values, i))] +=
+                edra_count_at(d->counts, i);
         for (uint32_t g = 0; g < width; g++)
             sum += fabs((double)count_at[g] / (double)n - (double)total_at[g] / big_n);
     }
@@ -288,7 +289,7 @@ static int make_tree(share_tree *tr, const double *p, uint32_t m, const edra_hie
     if (!tr->width || !tr->share || !tr->parent)
         return -1;
     for (size_t l = 0; l < tr->height; l++) {
-        const uint32_t *map = edra_hierarchy_map(h, l), *up = edra_hierarchy_map(h, l + 1);
+        edra_level_map map = edra_hierarchy_level_map(h, l), up = edra_hierarchy_level_map(h, l + 1);
         tr->width[l] = edra_hierarchy_width(h, l);
         tr->share[l] = calloc(tr->width[l], sizeof *tr->share[l]);
         if (l + 1 < tr->height)
@@ -296,9 +297,9 @@ static int make_tree(share_tree *tr, const double *p, uint32_t m, const edra_hie
         if (!tr->share[l] || (l + 1 < tr->height && !tr->parent[l]))
             return -1;
         for (size_t v = 0; v < leaves; v++) {
-            tr->share[l][map[v]] += v < m ? p[v] : 0.0;
+            tr->share[l][edra_level_map_at(map, v)] += v < m ? p[v] : 0.0;
             if (l + 1 < tr->height)
-                tr->parent[l][map[v]] = up[v];
+                tr->parent[l][edra_level_map_at(map, v)] = edra_level_map_at(up, v);
         }
     }
     return 0;

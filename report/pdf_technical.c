@@ -339,26 +339,26 @@ static const char *mapping_sample(edra_pdf_report *r, const edra_hierarchy *h, s
 {
     if (level < applied)
         return "<i>finer than the release: not shown</i>";
-    const uint32_t *from = edra_hierarchy_map(h, applied), *to = edra_hierarchy_map(h, level);
-    const uint32_t *counts = edra_hierarchy_leaf_counts(h, level);
     size_t leaves = edra_hierarchy_leaves(h), shown = 0;
     uint32_t seen[3];
     GString *s = g_string_new(NULL);
     for (size_t leaf = 0; leaf < leaves && shown < 3; leaf++) {
+        uint32_t to = edra_hierarchy_code(h, level, leaf);
         int dup = 0;
         for (size_t k = 0; k < shown; k++)
-            dup |= seen[k] == to[leaf];
+            dup |= seen[k] == to;
         if (dup)
             continue;
-        seen[shown++] = to[leaf];
-        char *target = g_markup_escape_text(edra_hierarchy_label(h, level, to[leaf]), -1);
+        seen[shown++] = to;
+        char *target = g_markup_escape_text(edra_hierarchy_label(h, level, to), -1);
         if (level == applied) {
             char c[32];
+            uint32_t n = edra_hierarchy_leaf_count(h, level, to);
             g_string_append_printf(s, "%s%s (%s value%s)", shown > 1 ? "; " : "", target,
-                                   edra_report_fmt_count(c, sizeof c, counts[to[leaf]]),
-                                   counts[to[leaf]] == 1 ? "" : "s");
+                                   edra_report_fmt_count(c, sizeof c, n), n == 1 ? "" : "s");
         } else {
-            char *source = g_markup_escape_text(edra_hierarchy_label(h, applied, from[leaf]), -1);
+            uint32_t from = edra_hierarchy_code(h, applied, leaf);
+            char *source = g_markup_escape_text(edra_hierarchy_label(h, applied, from), -1);
             g_string_append_printf(s, "%s%s \u2192 %s", shown > 1 ? "; " : "", source, target);
             g_free(source);
         }

@@ -543,8 +543,7 @@ static void sheet_hierarchies(book *b)
         size_t applied = edra_report_shown_level(b->run, d), levels = edra_hierarchy_levels(h);
         size_t leaves = edra_hierarchy_leaves(h);
         uint32_t width = edra_hierarchy_width(h, applied);
-        const uint32_t *map = edra_hierarchy_map(h, applied);
-        const uint32_t *counts = edra_hierarchy_leaf_counts(h, applied);
+        edra_level_map map = edra_hierarchy_level_map(h, applied);
         size_t *leaf_of = malloc((width ? width : 1) * sizeof *leaf_of);
         if (!leaf_of) {
             check(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
@@ -553,15 +552,15 @@ static void sheet_hierarchies(book *b)
         for (uint32_t c = 0; c < width; c++)
             leaf_of[c] = SIZE_MAX;
         for (size_t leaf = 0; leaf < leaves; leaf++)
-            if (leaf_of[map[leaf]] == SIZE_MAX)
-                leaf_of[map[leaf]] = leaf;
+            if (leaf_of[edra_level_map_at(map, leaf)] == SIZE_MAX)
+                leaf_of[edra_level_map_at(map, leaf)] = leaf;
         for (uint32_t c = 0; c < width && row < MAX_ROWS; c++, row++) {
             put_str(b, ws, row, 0, md->qi_names[d], NULL);
             put_str(b, ws, row, 1, edra_hierarchy_label(h, applied, c), NULL);
-            put_count(b, ws, row, 2, counts[c]);
+            put_count(b, ws, row, 2, edra_hierarchy_leaf_count(h, applied, c));
             for (size_t lv = applied + 1; lv < levels && lv - applied < 1000; lv++)
                 put_str(b, ws, row, (lxw_col_t)(lv - applied + 2),
-                        edra_hierarchy_label(h, lv, edra_hierarchy_map(h, lv)[leaf_of[c]]), NULL);
+                        edra_hierarchy_label(h, lv, edra_hierarchy_code(h, lv, leaf_of[c])), NULL);
         }
         free(leaf_of);
     }

@@ -18,7 +18,7 @@ static const char *dump(const edra_hierarchy *h)
     out[0] = '\0';
     for (size_t leaf = 0; leaf < edra_hierarchy_leaves(h); leaf++) {
         for (size_t level = 0; level < edra_hierarchy_levels(h); level++) {
-            const char *cell = edra_hierarchy_label(h, level, edra_hierarchy_map(h, level)[leaf]);
+            const char *cell = edra_hierarchy_label(h, level, edra_hierarchy_code(h, level, leaf));
             int n = snprintf(out + used, sizeof out - used, "%s%s", level ? ";" : "", cell);
             ck_assert_int_gt(n, 0);
             used += (size_t)n;
@@ -495,12 +495,13 @@ START_TEST(test_builders_build_mapped__many_values_sorted)
     /* 0 * 0.37 prints "0.00"; "-0" < "0" < "0.00" by text among the equal zeros. */
     ck_assert_uint_eq(leaf_of[M + 1] + 1, leaf_of[M]);
     ck_assert_uint_eq(leaf_of[M] + 1, (uint32_t)edra_hierarchy_find(h, "0.00"));
-    const uint32_t *map1 = edra_hierarchy_map(h, 1);
+    edra_level_map map1 = edra_hierarchy_level_map(h, 1);
     for (size_t leaf = 1; leaf < M + 2; leaf++) {
         double lo = strtod(edra_hierarchy_label(h, 0, (uint32_t)leaf - 1), NULL);
         double hi = strtod(edra_hierarchy_label(h, 0, (uint32_t)leaf), NULL);
         ck_assert(lo <= hi);
-        ck_assert(map1[leaf] == map1[leaf - 1] || map1[leaf] == map1[leaf - 1] + 1);
+        uint32_t here = edra_level_map_at(map1, leaf), before = edra_level_map_at(map1, leaf - 1);
+        ck_assert(here == before || here == before + 1);
     }
     edra_hierarchy_free(h);
 }
@@ -627,7 +628,7 @@ START_TEST(test_builders_write_csv__round_trip)
     for (size_t r = 0; r < n_rows; r++)
         for (size_t l = 0; l < edra_hierarchy_levels(h); l++)
             ck_assert_str_eq(cells[r * edra_hierarchy_levels(h) + l],
-                             edra_hierarchy_label(h, l, edra_hierarchy_map(h, l)[r]));
+                             edra_hierarchy_label(h, l, edra_hierarchy_code(h, l, r)));
     fclose(f);
     edra_hierarchy_free(h);
 }

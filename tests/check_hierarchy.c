@@ -24,10 +24,20 @@ static edra_hierarchy *age_hierarchy(void)
     return h;
 }
 
-static void assert_u32s(const uint32_t *got, const uint32_t *want, size_t n)
+/* The codes at level of leaves 0..n-1, through both accessors. */
+static void assert_map(const edra_hierarchy *h, size_t level, const uint32_t *want, size_t n)
+{
+    edra_level_map map = edra_hierarchy_level_map(h, level);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(edra_hierarchy_code(h, level, i), want[i]);
+        ck_assert_uint_eq(edra_level_map_at(map, i), want[i]);
+    }
+}
+
+static void assert_counts(const edra_hierarchy *h, size_t level, const uint32_t *want, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        ck_assert_uint_eq(got[i], want[i]);
+        ck_assert_uint_eq(edra_hierarchy_leaf_count(h, level, (uint32_t)i), want[i]);
 }
 
 /* Expects edra_hierarchy_new to fail with EDRA_EDATA, no hierarchy, and message msg. */
@@ -52,12 +62,12 @@ START_TEST(test_hierarchy_new__age_tables)
     ck_assert_uint_eq(edra_hierarchy_width(h, 0), 4);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 2);
     ck_assert_uint_eq(edra_hierarchy_width(h, 2), 1);
-    assert_u32s(edra_hierarchy_map(h, 0), map0, 4);
-    assert_u32s(edra_hierarchy_map(h, 1), map1, 4);
-    assert_u32s(edra_hierarchy_map(h, 2), map2, 4);
-    assert_u32s(edra_hierarchy_leaf_counts(h, 0), counts0, 4);
-    assert_u32s(edra_hierarchy_leaf_counts(h, 1), counts1, 2);
-    assert_u32s(edra_hierarchy_leaf_counts(h, 2), counts2, 1);
+    assert_map(h, 0, map0, 4);
+    assert_map(h, 1, map1, 4);
+    assert_map(h, 2, map2, 4);
+    assert_counts(h, 0, counts0, 4);
+    assert_counts(h, 1, counts1, 2);
+    assert_counts(h, 2, counts2, 1);
     ck_assert_str_eq(edra_hierarchy_label(h, 0, 2), "30");
     ck_assert_str_eq(edra_hierarchy_label(h, 1, 0), "20-29");
     ck_assert_str_eq(edra_hierarchy_label(h, 1, 1), "30-39");
@@ -76,8 +86,8 @@ START_TEST(test_hierarchy_new__codes_by_first_appearance)
     edra_hierarchy *h = NULL;
     ck_assert_int_eq(edra_hierarchy_new(&h, cells, 4, 3, "h.csv", NULL), 0);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 3);
-    assert_u32s(edra_hierarchy_map(h, 1), map1, 4);
-    assert_u32s(edra_hierarchy_leaf_counts(h, 1), counts1, 3);
+    assert_map(h, 1, map1, 4);
+    assert_counts(h, 1, counts1, 3);
     ck_assert_str_eq(edra_hierarchy_label(h, 1, 0), "Y");
     ck_assert_str_eq(edra_hierarchy_label(h, 1, 1), "X");
     ck_assert_str_eq(edra_hierarchy_label(h, 1, 2), "Z");
@@ -94,7 +104,7 @@ START_TEST(test_hierarchy_new__same_label_on_two_levels)
     ck_assert_int_eq(edra_hierarchy_new(&h, cells, 2, 2, "h.csv", NULL), 0);
     ck_assert_uint_eq(edra_hierarchy_width(h, 0), 2);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 1);
-    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 1)[0], 2);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 1, 0), 2);
     edra_hierarchy_free(h);
 }
 END_TEST
@@ -107,7 +117,7 @@ START_TEST(test_hierarchy_new__several_top_values_allowed)
     edra_hierarchy *h = NULL;
     ck_assert_int_eq(edra_hierarchy_new(&h, cells, 3, 2, "h.csv", NULL), 0);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 2);
-    assert_u32s(edra_hierarchy_map(h, 1), map1, 3);
+    assert_map(h, 1, map1, 3);
     edra_hierarchy_free(h);
 }
 END_TEST
@@ -191,13 +201,92 @@ START_TEST(test_hierarchy_find__many_leaves)
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), N / 10);
     for (int i = 0; i < N; i++) {
         ck_assert_int_eq(edra_hierarchy_find(h, names[i][0]), i);
-        ck_assert_uint_eq(edra_hierarchy_map(h, 1)[i], (uint32_t)(i / 10));
+        ck_assert_uint_eq(edra_hierarchy_code(h, 1, i), (uint32_t)(i / 10));
     }
-    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 1)[N / 10 - 1], 10);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 1, N / 10 - 1), 10);
     ck_assert_int_eq(edra_hierarchy_find(h, "v20000"), -1);
     edra_hierarchy_free(h);
     free(names);
     free(cells);
+}
+END_TEST
+
+/* Codes of leaf i at the levels of wide_hierarchy: each level's codes need 4, 2, 1 bytes. */
+static uint32_t wide_code(size_t level, uint32_t i)
+{
+    return level == 1 ? i : level == 2 ? i / 2 : i / 300;
+}
+
+/* n leaves over four levels whose codes need 4 bytes (n codes), 2 (n / 2) and 1 (n / 300). */
+static edra_hierarchy *wide_hierarchy(uint32_t n)
+{
+    char (*names)[4][16] = malloc(sizeof(*names) * n);
+    const char **cells = malloc(sizeof(*cells) * n * 4);
+    edra_hierarchy *h = NULL;
+    for (uint32_t i = 0; i < n; i++)
+        for (size_t l = 0; l < 4; l++) {
+            snprintf(names[i][l], sizeof names[i][l], "%c%u", "vabc"[l],
+                     l ? wide_code(l, i) : i);
+            cells[4 * i + l] = names[i][l];
+        }
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, n, 4, "wide", NULL), 0);
+    free(names);
+    free(cells);
+    return h;
+}
+
+START_TEST(test_hierarchy_new__codes_of_every_width)
+{
+    /* 70,000 leaves: level 1 has 70,000 codes (past 2^16), level 2 35,000, level 3 234. */
+    enum { N = 70000 };
+    edra_hierarchy *h = wide_hierarchy(N);
+    ck_assert_uint_eq(edra_hierarchy_level_map(h, 0).width, 0);
+    ck_assert_uint_eq(edra_hierarchy_level_map(h, 1).width, 4);
+    ck_assert_uint_eq(edra_hierarchy_level_map(h, 2).width, 2);
+    ck_assert_uint_eq(edra_hierarchy_level_map(h, 3).width, 1);
+    for (size_t l = 0; l < 4; l++) {
+        edra_level_map map = edra_hierarchy_level_map(h, l);
+        for (uint32_t i = 0; i < N; i += 7) {
+            uint32_t want = l ? wide_code(l, i) : i;
+            ck_assert_uint_eq(edra_level_map_at(map, i), want);
+            ck_assert_uint_eq(edra_hierarchy_code(h, l, i), want);
+        }
+    }
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 0, N - 1), 1);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 2, 17), 2);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 3, 0), 300);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 3, N / 300), N % 300);
+    ck_assert_str_eq(edra_hierarchy_label(h, 3, edra_hierarchy_code(h, 3, N - 1)), "c233");
+    edra_hierarchy_free(h);
+}
+END_TEST
+
+START_TEST(test_hierarchy_add_leaf__widens_codes)
+{
+    /* 512 leaves: level 2's 256 codes fit a byte each. A missing-value marker keeps its
+     * value below the top, so it is code 256 at level 2, which takes two bytes. */
+    edra_hierarchy *h = wide_hierarchy(512);
+    uint32_t leaf = 0;
+    ck_assert_uint_eq(edra_hierarchy_width(h, 2), 256);
+    ck_assert_uint_eq(edra_hierarchy_level_map(h, 2).width, 1);
+    ck_assert_int_eq(edra_hierarchy_add_leaf(h, "NA", &leaf, NULL), 0);
+    ck_assert_uint_eq(leaf, 512);
+    ck_assert_uint_eq(edra_hierarchy_level_map(h, 2).width, 2);
+    ck_assert_uint_eq(edra_hierarchy_code(h, 1, 512), 512);
+    ck_assert_uint_eq(edra_hierarchy_code(h, 2, 512), 256);
+    ck_assert_str_eq(edra_hierarchy_label(h, 2, 256), "NA");
+    /* Level 3 is the top, with two values: the marker joins a "*" of its own. */
+    ck_assert_uint_eq(edra_hierarchy_code(h, 3, 512), 2);
+    ck_assert_str_eq(edra_hierarchy_label(h, 3, 2), "*");
+    for (uint32_t i = 0; i < 512; i++)
+        for (size_t l = 1; l < 4; l++)
+            ck_assert_uint_eq(edra_hierarchy_code(h, l, i), wide_code(l, i));
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 2, 255), 2);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 2, 256), 1);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 3, 1), 212);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 3, 2), 1);
+    ck_assert_int_eq(edra_hierarchy_find(h, "NA"), 512);
+    edra_hierarchy_free(h);
 }
 END_TEST
 
@@ -212,7 +301,7 @@ START_TEST(test_hierarchy_new_flat__two_levels)
     ck_assert_uint_eq(edra_hierarchy_leaves(h), 3);
     ck_assert_uint_eq(edra_hierarchy_width(h, 0), 3);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 1);
-    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 1)[0], 3);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 1, 0), 3);
     ck_assert_str_eq(edra_hierarchy_label(h, 0, 1), "F");
     ck_assert_str_eq(edra_hierarchy_label(h, 1, 0), "*");
     ck_assert_int_eq(edra_hierarchy_find(h, ""), 2);
@@ -247,10 +336,10 @@ START_TEST(test_hierarchy_add_leaf__joins_single_top)
     ck_assert_uint_eq(edra_hierarchy_width(h, 0), 5);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 3);
     ck_assert_uint_eq(edra_hierarchy_width(h, 2), 1);
-    assert_u32s(edra_hierarchy_map(h, 1), map1, 5);
-    assert_u32s(edra_hierarchy_map(h, 2), map2, 5);
-    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 1)[2], 1);
-    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 2)[0], 5);
+    assert_map(h, 1, map1, 5);
+    assert_map(h, 2, map2, 5);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 1, 2), 1);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 2, 0), 5);
     ck_assert_str_eq(edra_hierarchy_label(h, 1, 2), "");
     ck_assert_int_eq(edra_hierarchy_find(h, ""), 4);
     ck_assert_int_eq(edra_hierarchy_find(h, "31"), 3);
@@ -259,7 +348,7 @@ START_TEST(test_hierarchy_add_leaf__joins_single_top)
     ck_assert_uint_eq(leaf, 5);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 4);
     ck_assert_str_eq(edra_hierarchy_label(h, 1, 3), "NA");
-    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 2)[0], 6);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 2, 0), 6);
     edra_hierarchy_free(h);
 }
 END_TEST
@@ -274,7 +363,7 @@ START_TEST(test_hierarchy_add_leaf__several_top_values)
     ck_assert_int_eq(edra_hierarchy_add_leaf(h, "?", &leaf, NULL), 0);
     ck_assert_uint_eq(leaf, 2);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 3);
-    ck_assert_str_eq(edra_hierarchy_label(h, 1, edra_hierarchy_map(h, 1)[2]), "*");
+    ck_assert_str_eq(edra_hierarchy_label(h, 1, edra_hierarchy_code(h, 1, 2)), "*");
     edra_hierarchy_free(h);
 }
 END_TEST
@@ -377,12 +466,12 @@ START_TEST(test_hierarchy_new_coded__tables)
     ck_assert_uint_eq(edra_hierarchy_width(h, 0), 3);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 2);
     ck_assert_uint_eq(edra_hierarchy_width(h, 2), 1);
-    assert_u32s(edra_hierarchy_map(h, 0), map0, 3);
-    assert_u32s(edra_hierarchy_map(h, 1), map1, 3);
-    assert_u32s(edra_hierarchy_map(h, 2), map2, 3);
-    assert_u32s(edra_hierarchy_leaf_counts(h, 0), counts0, 3);
-    assert_u32s(edra_hierarchy_leaf_counts(h, 1), counts1, 2);
-    assert_u32s(edra_hierarchy_leaf_counts(h, 2), counts2, 1);
+    assert_map(h, 0, map0, 3);
+    assert_map(h, 1, map1, 3);
+    assert_map(h, 2, map2, 3);
+    assert_counts(h, 0, counts0, 3);
+    assert_counts(h, 1, counts1, 2);
+    assert_counts(h, 2, counts2, 1);
     ck_assert_str_eq(edra_hierarchy_label(h, 0, 0), "a");
     ck_assert_str_eq(edra_hierarchy_label(h, 0, 1), "b");
     ck_assert_str_eq(edra_hierarchy_label(h, 0, 2), "c");
@@ -436,14 +525,14 @@ START_TEST(test_hierarchy_new_coded__add_leaf)
     ck_assert_uint_eq(leaf, 3);
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 3);
     ck_assert_str_eq(edra_hierarchy_label(h, 1, 2), "NA");
-    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 2)[0], 4);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 2, 0), 4);
     ck_assert_int_eq(edra_hierarchy_find(h, "NA"), 3);
     ck_assert_int_eq(edra_hierarchy_add_leaf(h, "", &leaf, &err), 0);
     ck_assert_uint_eq(leaf, 4);
     ck_assert_uint_eq(edra_hierarchy_leaves(h), 5);
-    assert_u32s(edra_hierarchy_map(h, 1), map1, 5);
-    assert_u32s(edra_hierarchy_map(h, 2), map2, 5);
-    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 0)[4], 1);
+    assert_map(h, 1, map1, 5);
+    assert_map(h, 2, map2, 5);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 0, 4), 1);
     ck_assert_int_eq(edra_hierarchy_find(h, ""), 4);
     ck_assert_int_eq(edra_hierarchy_find(h, "b"), 1);
     leaf = 99;
@@ -473,7 +562,7 @@ START_TEST(test_hierarchy_new_coded__add_leaf_many)
         ck_assert_int_eq(edra_hierarchy_find(h, name), 3 + i);
     }
     ck_assert_uint_eq(edra_hierarchy_width(h, 1), 102);
-    ck_assert_uint_eq(edra_hierarchy_leaf_counts(h, 2)[0], 103);
+    ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 2, 0), 103);
     edra_hierarchy_free(h);
 }
 END_TEST
@@ -553,6 +642,7 @@ int main(void)
     tcase_add_test(tc_new, test_hierarchy_new__duplicate_leaf);
     tcase_add_test(tc_new, test_hierarchy_new__not_a_tree);
     tcase_add_test(tc_new, test_hierarchy_new__no_rows_or_levels);
+    tcase_add_test(tc_new, test_hierarchy_new__codes_of_every_width);
     suite_add_tcase(s, tc_new);
     TCase *tc_find = tcase_create("find");
     tcase_add_test(tc_find, test_hierarchy_find__hit_and_miss);
@@ -568,6 +658,7 @@ int main(void)
     tcase_add_test(tc_add, test_hierarchy_add_leaf__single_level);
     tcase_add_test(tc_add, test_hierarchy_add_leaf__existing_leaf_rejected);
     tcase_add_test(tc_add, test_hierarchy_add_leaf__breaks_tree);
+    tcase_add_test(tc_add, test_hierarchy_add_leaf__widens_codes);
     suite_add_tcase(s, tc_add);
     TCase *tc_coded = tcase_create("new_coded");
     tcase_add_test(tc_coded, test_hierarchy_new_coded__tables);

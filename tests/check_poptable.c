@@ -105,7 +105,7 @@ static uint64_t size_of(const edra_classes *c, const uint64_t *sizes, const char
         for (size_t d = 0; d < 2; d++) {
             const edra_hierarchy *h = md->qi_hier[d];
             uint32_t leaf = edra_code_at(md->qi_codes[d], reps[k]);
-            labels[d] = edra_hierarchy_label(h, levels[d], edra_hierarchy_map(h, levels[d])[leaf]);
+            labels[d] = edra_hierarchy_label(h, levels[d], edra_hierarchy_code(h, levels[d], leaf));
         }
         if (strcmp(labels[0], sex_label) == 0 && strcmp(labels[1], age_label) == 0)
             return sizes[k];

@@ -156,7 +156,7 @@ static label_table labels_of(const edra_hierarchy *h)
     t.cells = malloc(t.rows * t.levels * sizeof *t.cells);
     for (size_t leaf = 0; leaf < t.rows; leaf++)
         for (size_t l = 0; l < t.levels; l++)
-            t.cells[leaf * t.levels + l] = edra_hierarchy_label(h, l, edra_hierarchy_map(h, l)[leaf]);
+            t.cells[leaf * t.levels + l] = edra_hierarchy_label(h, l, edra_hierarchy_code(h, l, leaf));
     /* Rows as blocks of `levels` pointers sorted by their first cell. */
     qsort(t.cells, t.rows, t.levels * sizeof *t.cells, cmp_row);
     return t;
@@ -658,11 +658,11 @@ static void build_domain(sa_domain *dom, const edra_pipeline *p, const records *
         dom->m = edra_hierarchy_leaves(h);
         dom->values = malloc(dom->m * sizeof *dom->values);
         for (size_t leaf = 0; leaf < dom->m; leaf++)
-            dom->values[leaf] = edra_hierarchy_label(h, 0, edra_hierarchy_map(h, 0)[leaf]);
+            dom->values[leaf] = edra_hierarchy_label(h, 0, edra_hierarchy_code(h, 0, leaf));
         qsort(dom->values, dom->m, sizeof *dom->values, cmp_str);
         dom->rank = malloc(dom->m * sizeof *dom->rank);
         for (size_t leaf = 0; leaf < dom->m; leaf++)
-            dom->rank[sa_index(dom, edra_hierarchy_label(h, 0, edra_hierarchy_map(h, 0)[leaf]))] =
+            dom->rank[sa_index(dom, edra_hierarchy_label(h, 0, edra_hierarchy_code(h, 0, leaf)))] =
                 (double)leaf;
         size_t levels = hier_table->levels;
         dom->node_of = malloc(levels * dom->m * sizeof *dom->node_of);

@@ -193,13 +193,13 @@ START_TEST(test_safeharbor_build__dataset)
     int64_t leaf = edra_hierarchy_find(md->qi_hier[0], "89312");
     ck_assert_int_ge(leaf, 0);
     ck_assert_str_eq(edra_hierarchy_label(md->qi_hier[0], 1,
-                                          edra_hierarchy_map(md->qi_hier[0], 1)[leaf]), "000");
+                                          edra_hierarchy_code(md->qi_hier[0], 1, leaf)), "000");
     leaf = edra_hierarchy_find(md->qi_hier[0], "");
     ck_assert_str_eq(edra_hierarchy_label(md->qi_hier[0], 1,
-                                          edra_hierarchy_map(md->qi_hier[0], 1)[leaf]), "");
+                                          edra_hierarchy_code(md->qi_hier[0], 1, leaf)), "");
     leaf = edra_hierarchy_find(md->qi_hier[2], "92");
     ck_assert_str_eq(edra_hierarchy_label(md->qi_hier[2], 1,
-                                          edra_hierarchy_map(md->qi_hier[2], 1)[leaf]), "90+");
+                                          edra_hierarchy_code(md->qi_hier[2], 1, leaf)), "90+");
     /* visit is an insensitive date: not in the figures, to be treated in a release. */
     const char *names[4];
     ck_assert_uint_eq(edra_safeharbor_untreated(sh, names, 4), 1);

@@ -19,41 +19,42 @@ static void check_tree(edra_hierarchy *h)
     if (edra_hierarchy_width(h, 0) != leaves)
         fuzz_fail("hierarchy: level 0 is not one code per leaf");
     for (size_t l = 0; l < levels; l++) {
-        const uint32_t *map = edra_hierarchy_map(h, l), *counts = edra_hierarchy_leaf_counts(h, l);
+        edra_level_map map = edra_hierarchy_level_map(h, l);
         uint32_t width = edra_hierarchy_width(h, l);
         size_t total = 0;
         if (width < 1 || width > leaves)
             fuzz_fail("hierarchy: a level wider than its leaves");
         for (uint32_t c = 0; c < width; c++) {
-            if (counts[c] < 1)
+            if (edra_hierarchy_leaf_count(h, l, c) < 1)
                 fuzz_fail("hierarchy: a code with no leaf");
             if (!edra_hierarchy_label(h, l, c))
                 fuzz_fail("hierarchy: a code with no label");
-            total += counts[c];
+            total += edra_hierarchy_leaf_count(h, l, c);
         }
         if (total != leaves)
             fuzz_fail("hierarchy: leaf counts do not add up");
         for (size_t leaf = 0; leaf < leaves; leaf++)
-            if (map[leaf] >= width)
+            if (edra_level_map_at(map, leaf) >= width)
                 fuzz_fail("hierarchy: a code past its level's width");
         if (l + 1 < levels) {
-            const uint32_t *up = edra_hierarchy_map(h, l + 1);
+            edra_level_map up = edra_hierarchy_level_map(h, l + 1);
             uint32_t *parent = malloc(width * sizeof *parent);
             if (!parent)
                 return;
             memset(parent, 0xff, width * sizeof *parent);
             for (size_t leaf = 0; leaf < leaves; leaf++) {
-                if (parent[map[leaf]] == UINT32_MAX)
-                    parent[map[leaf]] = up[leaf];
-                else if (parent[map[leaf]] != up[leaf])
+                uint32_t c = edra_level_map_at(map, leaf), above = edra_level_map_at(up, leaf);
+                if (parent[c] == UINT32_MAX)
+                    parent[c] = above;
+                else if (parent[c] != above)
                     fuzz_fail("hierarchy: not a tree, yet it loaded");
             }
             free(parent);
         }
     }
-    const uint32_t *map0 = edra_hierarchy_map(h, 0);
     for (size_t leaf = 0; leaf < leaves; leaf++)
-        if (edra_hierarchy_find(h, edra_hierarchy_label(h, 0, map0[leaf])) != (int64_t)leaf)
+        if (edra_hierarchy_find(h, edra_hierarchy_label(h, 0, edra_hierarchy_code(h, 0, leaf))) !=
+            (int64_t)leaf)
             fuzz_fail("hierarchy: a leaf is not found by its own label");
     /* A missing-value marker absent from the file joins the top. */
     edra_error err = {0};
