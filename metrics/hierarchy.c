@@ -19,7 +19,7 @@ typedef struct {
                                identity */
     unsigned map_width;
     uint32_t *leaf_counts;  /* [width]; level 0: NULL, one leaf each */
-    const char **labels;    /* [width] into the arena */
+    const char **labels;    /* [width] into the arena; level 0: NULL (see leaf_off) */
 } level_table;
 
 static inline uint32_t code_of(const level_table *lv, size_t leaf)
@@ -74,7 +74,8 @@ static int recode_map(level_table *lv, size_t n_leaves, size_t room, unsigned wi
     return 0;
 }
 
-/* Label storage: blocks that never move, so labels are plain pointers. */
+/* Label storage: blocks that never move, so labels are plain pointers (the leaves': offsets
+ * into the constructor's block). */
 typedef struct text_block {
     struct text_block *next;
     size_t used, cap;
@@ -93,18 +94,35 @@ struct edra_hierarchy {
     char *origin;
     text_block *arena;
     level_table *levels;
+    /* The leaves' labels, one per leaf, in 4 bytes instead of a pointer's 8 (a column of
+     * millions of distinct values): the constructor's leaves by their offset into the one
+     * block it reserves, those add_leaf appends after them by pointer. */
+    const char *leaf_text;
+    uint32_t *leaf_off;     /* [n_base] */
+    size_t n_base;
+    const char **added;     /* [n_leaves - n_base] */
 };
 
-/* The code of s among labels (slots hold code + 1), or the slot where it would go
- * (*slot_out) and -1. */
-static int64_t lookup(const char *const *labels, const uint32_t *slots, size_t n_slots,
-                      const char *s, size_t *slot_out)
+/* Offsets of leaf labels a constructor has not set yet. */
+#define NO_LABEL UINT32_MAX
+
+static const char *label_at(const edra_hierarchy *h, size_t level, uint32_t code)
+{
+    if (level)
+        return h->levels[level].labels[code];
+    return code < h->n_base ? h->leaf_text + h->leaf_off[code] : h->added[code - h->n_base];
+}
+
+/* The code of s among the labels of level (slots hold code + 1), or the slot where it
+ * would go (*slot_out) and -1. */
+static int64_t lookup(const edra_hierarchy *h, size_t level, const uint32_t *slots,
+                      size_t n_slots, const char *s, size_t *slot_out)
 {
     size_t mask = n_slots - 1;
     size_t i = (size_t)edra_hash_string(s) & mask;
     while (slots[i]) {
         uint32_t code = slots[i] - 1;
-        if (strcmp(labels[code], s) == 0)
+        if (strcmp(label_at(h, level, code), s) == 0)
             return code;
         i = (i + 1) & mask;
     }
@@ -122,13 +140,13 @@ static size_t slots_for(size_t n)
 }
 
 /* Fresh slots for the first n labels, which are distinct. NULL when out of memory. */
-static uint32_t *index_labels(const char *const *labels, size_t n, size_t n_slots)
+static uint32_t *index_labels(const edra_hierarchy *h, size_t level, size_t n, size_t n_slots)
 {
     uint32_t *slots = calloc(n_slots, sizeof *slots);
     if (!slots)
         return NULL;
     for (size_t c = 0; c < n; c++) {
-        size_t i = (size_t)edra_hash_string(labels[c]) & (n_slots - 1);
+        size_t i = (size_t)edra_hash_string(label_at(h, level, (uint32_t)c)) & (n_slots - 1);
         while (slots[i])
             i = (i + 1) & (n_slots - 1);
         slots[i] = (uint32_t)c + 1;
@@ -162,6 +180,29 @@ static const char *arena_copy(edra_hierarchy *h, const char *s)
     return copy;
 }
 
+/* The constructors' arena: one block of size bytes, which also holds the n leaves'
+ * labels, addressed by 4-byte offsets. -1 when out of memory or past 4 GB of labels. */
+static int reserve_labels(edra_hierarchy *h, size_t size, size_t n)
+{
+    if (size >= NO_LABEL || arena_reserve(h, size) < 0)
+        return -1;
+    h->leaf_text = h->arena->text;
+    h->leaf_off = malloc((n ? n : 1) * sizeof *h->leaf_off);
+    if (!h->leaf_off)
+        return -1;
+    for (size_t r = 0; r < n; r++)
+        h->leaf_off[r] = NO_LABEL;
+    h->n_base = n;
+    return 0;
+}
+
+/* Copies s into the arena as the label of leaf (a constructor's: leaf < n_base). */
+static void set_leaf_label(edra_hierarchy *h, uint32_t leaf, const char *s)
+{
+    assert(leaf < h->n_base);
+    h->leaf_off[leaf] = (uint32_t)(arena_copy(h, s) - h->leaf_text);
+}
+
 static void release(edra_hierarchy *h)
 {
     if (h->levels)
@@ -171,6 +212,8 @@ static void release(edra_hierarchy *h)
             free(h->levels[l].labels);
         }
     free(h->levels);
+    free(h->leaf_off);
+    free(h->added);
     free(h->slots);
     while (h->arena) {
         text_block *next = h->arena->next;
@@ -313,7 +356,7 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
             arena_size += strlen(cell) + 1;
         }
     /* Enough for every label: no copy below can fail. */
-    if (arena_reserve(h, arena_size) < 0) {
+    if (reserve_labels(h, arena_size, n_rows) < 0) {
         rc = oom(err, origin);
         goto done;
     }
@@ -327,9 +370,9 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
         n_slots = slots_for(cap);
         lv->map = map;
         lv->map_width = 4;
-        lv->labels = malloc(cap * sizeof *lv->labels);
+        lv->labels = l ? malloc(cap * sizeof *lv->labels) : NULL;
         slots = calloc(n_slots, sizeof *slots);
-        if (!map || !lv->labels || !slots) {
+        if (!map || (l && !lv->labels) || !slots) {
             rc = oom(err, origin);
             goto done;
         }
@@ -342,7 +385,7 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
                 map[r] = map[r - 1];
                 continue;
             }
-            int64_t code = lookup(lv->labels, slots, n_slots, cell, &slot);
+            int64_t code = lookup(h, l, slots, n_slots, cell, &slot);
             if (code >= 0 && l == 0) {
                 /* Leaf codes are rows so far, hence the earlier row is the code itself.
                  * The value is not quoted: a sensitive attribute's leaves are protected. */
@@ -356,7 +399,7 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
                     uint32_t *more = NULL;
                     if (wider) {
                         lv->labels = wider;
-                        more = index_labels(lv->labels, lv->width, slots_for(2 * cap));
+                        more = index_labels(h, l, lv->width, slots_for(2 * cap));
                     }
                     if (!more) {
                         rc = oom(err, origin);
@@ -366,10 +409,13 @@ static int build(edra_hierarchy **out, const char *const *cells, size_t n_rows, 
                     slots = more;
                     cap *= 2;
                     n_slots = slots_for(cap);
-                    lookup(lv->labels, slots, n_slots, cell, &slot);
+                    lookup(h, l, slots, n_slots, cell, &slot);
                 }
                 code = lv->width++;
-                lv->labels[code] = arena_copy(h, cell);
+                if (l)
+                    lv->labels[code] = arena_copy(h, cell);
+                else
+                    set_leaf_label(h, (uint32_t)code, cell);
                 slots[slot] = (uint32_t)code + 1;
             }
             map[r] = (uint32_t)code;
@@ -451,7 +497,7 @@ int edra_hierarchy_new_coded(edra_hierarchy **out, const edra_hierarchy_coded *i
             arena_size += strlen(in->labels[l - 1][c]) + 1;
     }
     /* Enough for every label: no copy below can fail. */
-    if (arena_reserve(h, arena_size) < 0) {
+    if (reserve_labels(h, arena_size, n) < 0) {
         rc = oom(err, origin);
         goto done;
     }
@@ -468,13 +514,7 @@ int edra_hierarchy_new_coded(edra_hierarchy **out, const edra_hierarchy_coded *i
         for (uint32_t c = 0; c < lv->width; c++)
             lv->labels[c] = arena_copy(h, in->labels[l - 1][c]);
     }
-    level_table *leaves = &h->levels[0];
-    leaves->width = (uint32_t)n;
-    leaves->labels = calloc(n, sizeof *leaves->labels);
-    if (!leaves->labels) {
-        rc = oom(err, origin);
-        goto done;
-    }
+    h->levels[0].width = (uint32_t)n;
     /* Every leaf exactly one value: a label set twice or never is the caller's bug. */
     if (!in->leaf_of && in->n_values != n) {
         rc = edra_error_set(err, EDRA_EINTERNAL, "%s: %zu values for %zu leaves", origin,
@@ -485,15 +525,15 @@ int edra_hierarchy_new_coded(edra_hierarchy **out, const edra_hierarchy_coded *i
         uint32_t leaf = in->leaf_of ? in->leaf_of[i] : (uint32_t)i;
         if (leaf == UINT32_MAX)
             continue;
-        if (leaf >= n || leaves->labels[leaf]) {
+        if (leaf >= n || h->leaf_off[leaf] != NO_LABEL) {
             rc = edra_error_set(err, EDRA_EINTERNAL, "%s: value %zu goes to leaf %u, %s", origin,
                                 i, (unsigned)leaf, leaf >= n ? "past the leaves" : "taken");
             goto done;
         }
-        leaves->labels[leaf] = arena_copy(h, in->values[i]);
+        set_leaf_label(h, leaf, in->values[i]);
     }
     for (size_t r = 0; r < n; r++)
-        if (!leaves->labels[r]) {
+        if (h->leaf_off[r] == NO_LABEL) {
             rc = edra_error_set(err, EDRA_EINTERNAL, "%s: leaf %zu has no value", origin, r);
             goto done;
         }
@@ -538,7 +578,7 @@ static int ensure_index(edra_hierarchy *h)
     if (h->slots)
         return 0;
     size_t n_slots = slots_for(h->n_leaves);
-    h->slots = index_labels(h->levels[0].labels, h->n_leaves, n_slots);
+    h->slots = index_labels(h, 0, h->n_leaves, n_slots);
     if (!h->slots)
         return EDRA_ENOMEM;
     h->n_slots = n_slots;
@@ -546,10 +586,10 @@ static int ensure_index(edra_hierarchy *h)
 }
 
 /* The code of s at level l by a scan of its labels, or -1: only for the rare new leaf. */
-static int64_t scan_labels(const level_table *lv, const char *s)
+static int64_t scan_labels(const edra_hierarchy *h, size_t level, const char *s)
 {
-    for (uint32_t c = 0; c < lv->width; c++)
-        if (strcmp(lv->labels[c], s) == 0)
+    for (uint32_t c = 0; c < h->levels[level].width; c++)
+        if (strcmp(label_at(h, level, c), s) == 0)
             return c;
     return -1;
 }
@@ -576,8 +616,8 @@ int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf
         return edra_error_set(err, EDRA_EDATA, "%s: hierarchy has too many rows (%zu)", h->origin,
                               n + 1);
     /* Without the lookup, one scan is cheaper than building it for a rare new leaf. */
-    int64_t dup = h->slots ? lookup(h->levels[0].labels, h->slots, h->n_slots, value, NULL)
-                           : scan_labels(&h->levels[0], value);
+    int64_t dup = h->slots ? lookup(h, 0, h->slots, h->n_slots, value, NULL)
+                           : scan_labels(h, 0, value);
     if (dup >= 0)
         return edra_error_set(err, EDRA_EDATA, "%s:%zu: value at level 0 repeats row %zu",
                               h->origin, n + 1, (size_t)dup + 1);
@@ -594,7 +634,7 @@ int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf
         label[l] = value;
         if (l == top && n_levels > 1)
             label[l] = h->top_single ? h->levels[top].labels[0] : "*";
-        code[l] = l == 0 ? -1 : scan_labels(&h->levels[l], label[l]);
+        code[l] = l == 0 ? -1 : scan_labels(h, l, label[l]);
     }
     /* Only the new row can break the tree: where it joins a node, the node's first row
      * must agree with it on the level above (the message of a rebuild's check). */
@@ -616,7 +656,7 @@ int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf
     /* Everything that can fail comes before the first change, so a failure leaves the
      * hierarchy as it was (some arrays merely larger). */
     if (h->slots && 2 * (n + 1) > h->n_slots) {
-        uint32_t *more = index_labels(h->levels[0].labels, n, 2 * h->n_slots);
+        uint32_t *more = index_labels(h, 0, n, 2 * h->n_slots);
         if (!more) {
             rc = oom(err, h->origin);
             goto done;
@@ -629,14 +669,23 @@ int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf
         level_table *lv = &h->levels[l];
         size_t width = lv->width + (code[l] < 0);
         const char **labels = NULL;
-        /* Level 0 stays the identity; above, a new code may need wider codes. */
-        if ((l > 0 && (recode_map(lv, n, n + 1, width_for((uint32_t)width)) < 0 ||
-                       grow_u32(&lv->leaf_counts, width) < 0)) ||
-            !(labels = realloc(lv->labels, width * sizeof *labels))) {
+        /* Level 0 stays the identity, its new label in added; above, a new code may need
+         * wider codes. */
+        if (l == 0) {
+            labels = realloc(h->added, (n + 1 - h->n_base) * sizeof *labels);
+            if (!labels) {
+                rc = oom(err, h->origin);
+                goto done;
+            }
+            h->added = labels;
+        } else if (recode_map(lv, n, n + 1, width_for((uint32_t)width)) < 0 ||
+                   grow_u32(&lv->leaf_counts, width) < 0 ||
+                   !(labels = realloc(lv->labels, width * sizeof *labels))) {
             rc = oom(err, h->origin);
             goto done;
+        } else {
+            lv->labels = labels;
         }
-        lv->labels = labels;
         if (code[l] < 0)
             new_bytes += strlen(label[l]) + 1;
     }
@@ -648,9 +697,12 @@ int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf
         level_table *lv = &h->levels[l];
         if (code[l] < 0) {
             code[l] = lv->width++;
-            lv->labels[code[l]] = arena_copy(h, label[l]);
-            if (l > 0)
+            if (l > 0) {
+                lv->labels[code[l]] = arena_copy(h, label[l]);
                 lv->leaf_counts[code[l]] = 0;
+            } else {
+                h->added[n - h->n_base] = arena_copy(h, label[l]);
+            }
         }
         if (l > 0) {
             put_code(lv->map, lv->map_width, n, (uint32_t)code[l]);
@@ -659,7 +711,7 @@ int edra_hierarchy_add_leaf(edra_hierarchy *h, const char *value, uint32_t *leaf
     }
     if (h->slots) {
         size_t slot = 0;
-        lookup(h->levels[0].labels, h->slots, h->n_slots, value, &slot);
+        lookup(h, 0, h->slots, h->n_slots, value, &slot);
         h->slots[slot] = (uint32_t)n + 1;
     }
     h->n_leaves = n + 1;
@@ -686,8 +738,8 @@ int64_t edra_hierarchy_find(const edra_hierarchy *h, const char *value)
     /* The lookup is built on first use; h is heap memory, so writing through the cast is
      * defined. Without memory for it, a scan still answers. */
     if (!h->slots && ensure_index((edra_hierarchy *)h) < 0)
-        return scan_labels(&h->levels[0], value);
-    return lookup(h->levels[0].labels, h->slots, h->n_slots, value, NULL);
+        return scan_labels(h, 0, value);
+    return lookup(h, 0, h->slots, h->n_slots, value, NULL);
 }
 
 edra_level_map edra_hierarchy_level_map(const edra_hierarchy *h, size_t level)
@@ -717,5 +769,5 @@ uint32_t edra_hierarchy_leaf_count(const edra_hierarchy *h, size_t level, uint32
 const char *edra_hierarchy_label(const edra_hierarchy *h, size_t level, uint32_t code)
 {
     assert(level < h->n_levels && code < h->levels[level].width);
-    return h->levels[level].labels[code];
+    return label_at(h, level, code);
 }

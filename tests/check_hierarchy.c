@@ -286,6 +286,13 @@ START_TEST(test_hierarchy_add_leaf__widens_codes)
     ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 3, 1), 212);
     ck_assert_uint_eq(edra_hierarchy_leaf_count(h, 3, 2), 1);
     ck_assert_int_eq(edra_hierarchy_find(h, "NA"), 512);
+    /* The constructor's leaves by offset, the added one by pointer. */
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 511), "v511");
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 512), "NA");
+    ck_assert_uint_eq(edra_hierarchy_add_leaf(h, "NB", &leaf, NULL), 0);
+    ck_assert_str_eq(edra_hierarchy_label(h, 0, 513), "NB");
+    ck_assert_int_eq(edra_hierarchy_find(h, "NA"), 512);
+    ck_assert_int_eq(edra_hierarchy_find(h, "v7"), 7);
     edra_hierarchy_free(h);
 }
 END_TEST
