@@ -130,6 +130,33 @@ START_TEST(test_assessment_assess__ldiversity_targets)
 }
 END_TEST
 
+START_TEST(test_assessment_assess__tcloseness_of_one_value_classes)
+{
+    /* Levels (0,0): five classes of one disease each, three of them flu (2, 1 and 1
+     * records). Equal distance of a point mass on v: 1 - q_v, so flu 0.5, cold 0.875,
+     * cancer 0.625, whatever the class's size (the assessment computes each value's once).
+     * t = 0.6: cold and cancer break it (2 classes, 4 records); t = 0.4: all (5, 8). */
+    edra_targets t = EDRA_TARGETS_INIT;
+    edra_figures f;
+    t.n_tclose = 1;
+    t.tclose[0] = (edra_tclose_target){0, EDRA_TCLOSE_EQUAL, 0.6};
+    assess_at(&f, 0, 0, &t, 0);
+    const edra_target_result *r = find_result(&f, EDRA_TARGET_TCLOSE);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_double_eq_tol(r->achieved, 0.875, TOL);
+    ck_assert_uint_eq(r->violating_classes, 2);
+    ck_assert_uint_eq(r->violating_records, 4);
+    edra_figures_clear(&f);
+    t.tclose[0].t = 0.4;
+    assess_at(&f, 0, 0, &t, 0);
+    r = find_result(&f, EDRA_TARGET_TCLOSE);
+    ck_assert_uint_eq(r->violating_classes, 5);
+    ck_assert_uint_eq(r->violating_records, 8);
+    ck_assert_int_eq(r->met, 0);
+    edra_figures_clear(&f);
+}
+END_TEST
+
 START_TEST(test_assessment_min_class_size__each_target)
 {
     /* q = (4/8, 1/8, 3/8). Equal distance of the best class of n records: n = 1 (flu)
@@ -224,6 +251,7 @@ int main(void)
     tcase_add_test(tc, test_assessment_assess__suppression_limit_exceeded);
     tcase_add_test(tc, test_assessment_assess__as_they_stand);
     tcase_add_test(tc, test_assessment_assess__ldiversity_targets);
+    tcase_add_test(tc, test_assessment_assess__tcloseness_of_one_value_classes);
     tcase_add_test(tc, test_assessment_violations__prosecutor_threshold_is_class_level);
     tcase_add_test(tc, test_assessment_min_class_size__each_target);
     suite_add_tcase(s, tc);
