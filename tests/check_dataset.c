@@ -396,12 +396,8 @@ START_TEST(test_dataset_load__adult_reference)
 }
 END_TEST
 
-int main(void)
+static void add_tests(TCase *tc)
 {
-    Suite *s = suite_create("dataset");
-    TCase *tc = tcase_create("dataset");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_dataset_load__csv_tuples_and_missing);
     tcase_add_test(tc, test_dataset_load__count_column);
     tcase_add_test(tc, test_dataset_load__decimal_coded_by_value);
@@ -413,10 +409,31 @@ int main(void)
     tcase_add_test(tc, test_dataset_load__unknown_column);
     tcase_add_test(tc, test_dataset_load__sensitive_value_never_quoted);
     tcase_add_test(tc, test_dataset_load__adult_reference);
+}
+
+static Suite *dataset_suite(const char *name)
+{
+    Suite *s = suite_create(name);
+    TCase *tc = tcase_create("dataset");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    add_tests(tc);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    return s;
+}
+
+int main(void)
+{
+    /* Every test twice: CSV rows parsed on this thread, then on a thread of their own
+     * (edra_rowpipe, which files of 8 MB and more take): the same tuples, codes and errors. */
+    int failed = 0;
+    for (int piped = 0; piped < 2; piped++) {
+        setenv("EDRA_LOAD_PIPELINE", piped ? "1" : "0", 1);
+        SRunner *sr = srunner_create(dataset_suite(piped ? "dataset, rows parsed on a thread"
+                                                         : "dataset"));
+        srunner_run_all(sr, CK_NORMAL);
+        failed += srunner_ntests_failed(sr);
+        srunner_free(sr);
+    }
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -171,6 +171,20 @@ row csv_missing_column 2 "csv_missing_column.yaml:7:3: column 'dx' is not in noz
 mk newline_value.csv 'id,name,sex,age,dx\n1,QQNAME1,"M\nX",30,QQDX1\n'
 spec csv_value_with_line_break.yaml newline_value.csv
 row csv_value_with_line_break 2 "newline_value.csv:2: value 'M.X' of column 'sex' is not in" csv_value_with_line_break.yaml
+# The same files with their rows parsed on a thread of their own (analyzer/rowpipe, which
+# files of 8 MB and more take): the same one-line messages, an encoding error (a value not in
+# its hierarchy) as well as the parse's own, and one found after many batches of rows.
+awk 'BEGIN { print "id,name,sex,age,dx"; for (i = 1; i <= 20000; i++) print i ",QQNAME" i "," (i % 2 ? "M" : "F") ",30,QQDX1"; print "20001,QQNAME,M" }' >"$in/late_ragged.csv"
+spec csv_late_ragged.yaml late_ragged.csv
+export EDRA_LOAD_PIPELINE=1
+row piped_csv_1mb_field_qi 2 "big_qi.csv:2: value 'x{1,40}' of column 'sex' is not in .*h_sex.csv" csv_1mb_field_qi.yaml
+row piped_csv_1mb_unterminated 2 "big_quote.csv:2:[0-9]+: unterminated quote" csv_1mb_unterminated.yaml
+row piped_csv_invalid_utf8 2 "utf8.csv:2:[0-9]+: invalid UTF-8" csv_invalid_utf8.yaml
+row piped_csv_mixed_endings_ragged 2 "mixed_ragged.csv:3: expected 5 fields, found 2" csv_mixed_endings_ragged.yaml
+row piped_csv_value_with_line_break 2 "newline_value.csv:2: value 'M.X' of column 'sex' is not in" csv_value_with_line_break.yaml
+row piped_csv_late_ragged 2 "late_ragged.csv:20002: expected 5 fields, found 3" csv_late_ragged.yaml
+unset EDRA_LOAD_PIPELINE
+row csv_late_ragged 2 "late_ragged.csv:20002: expected 5 fields, found 3" csv_late_ragged.yaml
 mk escape_value.csv 'id,name,sex,age,dx\n1,QQNAME1,\x1b[2J,30,QQDX1\n'
 spec csv_value_with_escape.yaml escape_value.csv
 row csv_value_with_escape 2 "escape_value.csv:2: value '.\\[2J' of column 'sex' is not in" csv_value_with_escape.yaml
