@@ -46,6 +46,11 @@ struct edra_dataset {
     size_t *n_missing_codes;       /* [width] */
     size_t *n_codes;               /* [width] size of each column's dictionary: a code equal
                                       to it is a new value */
+    /* While the rows come through edra_rowpipe, some columns are interned on its thread
+     * (intern_early): early_index[c] is column c's place among the row's early_codes + 1,
+     * 0 for a column interned here. NULL otherwise. */
+    size_t *early_index;
+    const uint32_t *early_codes;
 
     edra_code_col *qi_codes, *sa_codes, household_codes; /* the data are ours */
     uint32_t **sa_rank;
@@ -254,11 +259,11 @@ static int table_error(const edra_dataset *ds, int rc, edra_error *err)
  * count to *missing when the value is a missing-value marker (missing NULL: not counted).
  * A new value is checked against the markers once, so a row costs a scan of the column's
  * (usually empty) list of marker codes, not a string comparison per marker. */
-static int encode_value(edra_dataset *ds, size_t c, edra_dict *dict, const char *value,
-                        size_t len, size_t line, uint64_t count, uint64_t *missing,
-                        edra_error *err)
+/* The code of value in column c's dictionary (*code), or the error. Reads of ds are of
+ * what stays fixed during the load, so the rows' thread may call it (see intern_early). */
+static int intern_code(const edra_dataset *ds, size_t c, edra_dict *dict, const char *value,
+                       size_t len, size_t line, uint32_t *code_out, edra_error *err)
 {
-    size_t n_markers = ds->spec->n_missing;
     int64_t code = edra_dict_intern(dict, value, len, line);
     if (code == EDRA_ENOMEM)
         return oom(err);
@@ -268,6 +273,17 @@ static int encode_value(edra_dataset *ds, size_t c, edra_dict *dict, const char 
         return edra_error_set(err, EDRA_ERANGE, "%s: too many distinct values in '%s'",
                               ds->source_name,
                               c < ds->n_qi ? ds->qi_names[c] : ds->sa_names[c - ds->n_qi]);
+    *code_out = (uint32_t)code;
+    return 0;
+}
+
+/* Puts code (value's, in column c) into the row being encoded and counts a missing-value
+ * marker: codes come in order of first appearance, so a code equal to the codes seen so
+ * far is a new value, checked against the markers once. */
+static void note_code(edra_dataset *ds, size_t c, uint32_t code, const char *value, size_t len,
+                      uint64_t count, uint64_t *missing)
+{
+    size_t n_markers = ds->spec->n_missing;
     int is_new = (size_t)code == ds->n_codes[c];
     ds->n_codes[c] += is_new;
     if (missing) {
@@ -280,6 +296,17 @@ static int encode_value(edra_dataset *ds, size_t c, edra_dict *dict, const char 
                 *missing += count;
     }
     ds->row[c] = (uint32_t)code;
+}
+
+static int encode_value(edra_dataset *ds, size_t c, edra_dict *dict, const char *value,
+                        size_t len, size_t line, uint64_t count, uint64_t *missing,
+                        edra_error *err)
+{
+    uint32_t code = 0;
+    int rc = intern_code(ds, c, dict, value, len, line, &code, err);
+    if (rc < 0)
+        return rc;
+    note_code(ds, c, code, value, len, count, missing);
     return 0;
 }
 
@@ -307,6 +334,16 @@ static int encode_number(edra_dataset *ds, size_t d, const char *value, size_t l
     return 0;
 }
 
+/* Whether column c of the row was interned on the rows' thread, and its code there. */
+static inline int early_code(const edra_dataset *ds, size_t c, uint32_t *code)
+{
+    if (!ds->early_codes || !ds->early_index[c])
+        return 0;
+    if (code)
+        *code = ds->early_codes[ds->early_index[c] - 1];
+    return 1;
+}
+
 /* Encodes one source row (fields indexed by source column) and adds its tuple, which the
  * table stores one row late (edra_tuples_add): the last row waits for edra_tuples_flush. */
 static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths, size_t line,
@@ -328,17 +365,22 @@ static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths,
     /* A dictionary past the caches (a near-unique column) costs a miss a row: the slots of
      * all such columns are fetched at once, so their misses overlap. */
     for (size_t d = 0; d < ds->n_qi; d++)
-        if (ds->n_codes[d] > PREFETCH_VALUES)
+        if (ds->n_codes[d] > PREFETCH_VALUES && !early_code(ds, d, NULL))
             edra_dict_prefetch(ds->qi_dict[d], fields[ds->qi_col[d]], lengths[ds->qi_col[d]]);
     for (size_t s = 0; s < ds->n_sa; s++)
-        if (ds->n_codes[ds->n_qi + s] > PREFETCH_VALUES)
+        if (ds->n_codes[ds->n_qi + s] > PREFETCH_VALUES && !early_code(ds, ds->n_qi + s, NULL))
             edra_dict_prefetch(ds->sa_dict[s], fields[ds->sa_col[s]], lengths[ds->sa_col[s]]);
     if (ds->household_col >= 0 &&
         (rc = encode_value(ds, ds->n_qi + ds->n_sa, ds->household_dict, fields[ds->household_col],
                            lengths[ds->household_col], line, count, NULL, err)) < 0)
         return rc;
+    uint32_t code;
     for (size_t d = 0; d < ds->n_qi; d++) {
         long col = ds->qi_col[d];
+        if (early_code(ds, d, &code)) {
+            note_code(ds, d, code, fields[col], lengths[col], count, &ds->qi_missing[d]);
+            continue;
+        }
         rc = ds->qi_num[d] ? encode_number(ds, d, fields[col], lengths[col], line, count, err)
                            : encode_value(ds, d, ds->qi_dict[d], fields[col], lengths[col], line,
                                           count, &ds->qi_missing[d], err);
@@ -347,6 +389,10 @@ static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths,
     }
     for (size_t s = 0; s < ds->n_sa; s++) {
         long col = ds->sa_col[s];
+        if (early_code(ds, ds->n_qi + s, &code)) {
+            note_code(ds, ds->n_qi + s, code, fields[col], lengths[col], count, &ds->sa_missing[s]);
+            continue;
+        }
         rc = encode_value(ds, ds->n_qi + s, ds->sa_dict[s], fields[col], lengths[col], line, count,
                           &ds->sa_missing[s], err);
         if (rc < 0)
@@ -361,10 +407,10 @@ static int add_row(edra_dataset *ds, char *const *fields, const size_t *lengths,
     return 0;
 }
 
-/* Files from this size on are parsed on a thread of their own (edra_rowpipe) while this one
- * encodes the rows: on 10M generated rows (977 MB) the parse is a fifth of the load. The
- * environment variable EDRA_LOAD_PIPELINE=1 (or 0) forces it on (off) whatever the size, for
- * the tests. */
+/* Files from this size on are parsed on a thread of their own (edra_rowpipe), which also
+ * interns every other dictionary column (intern_early), while this one encodes the rest of
+ * each row. The environment variable EDRA_LOAD_PIPELINE=1 (or 0) forces it on (off)
+ * whatever the size, for the tests. */
 #define PIPE_MIN_BYTES ((size_t)8 << 20)
 
 static int use_pipe(const edra_dataset *ds)
@@ -376,35 +422,102 @@ static int use_pipe(const edra_dataset *ds)
     return stat(ds->spec->data_path, &st) == 0 && (size_t)st.st_size >= PIPE_MIN_BYTES;
 }
 
-/* The rows after the header, parsed on another thread; 1 when they were read so (*rc their
- * outcome), 0 when that thread could not be had. */
+/* The columns interned on the rows' thread: every other column with a dictionary of its
+ * own (not coded by value), so the two threads share the interning, which is most of a
+ * row's cost. Each such dictionary is that thread's alone until the rows are in. */
+typedef struct {
+    const edra_dataset *ds;
+    size_t n;
+    size_t *c;          /* [n] column index (QIs, then SAs) */
+    long *col;          /* [n] source column */
+    edra_dict **dict;   /* [n] */
+} early_cols;
+
+/* edra_rowpipe_hook: the codes of the early columns of a row. A row that adds no records
+ * (count 0) puts no value in a dictionary, as add_row does; a bad count is add_row's to
+ * report. */
+static int intern_early(void *ctx, char *const *fields, const size_t *lengths, size_t line,
+                        uint32_t *codes, edra_error *err)
+{
+    const early_cols *e = ctx;
+    const edra_dataset *ds = e->ds;
+    uint64_t count = 1;
+    if (ds->count_col >= 0 && (parse_count(fields[ds->count_col], &count) < 0 || count == 0))
+        return 0;
+    for (size_t j = 0; j < e->n; j++) {
+        int rc = intern_code(ds, e->c[j], e->dict[j], fields[e->col[j]], lengths[e->col[j]], line,
+                             &codes[j], err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Chooses the early columns (e) and fills ds->early_index; -1 when out of memory. */
+static int plan_early(edra_dataset *ds, early_cols *e)
+{
+    size_t n_cols = ds->n_qi + ds->n_sa, n_dict = 0;
+    e->ds = ds;
+    e->n = 0;
+    e->c = malloc((n_cols ? n_cols : 1) * sizeof *e->c);
+    e->col = malloc((n_cols ? n_cols : 1) * sizeof *e->col);
+    e->dict = malloc((n_cols ? n_cols : 1) * sizeof *e->dict);
+    ds->early_index = calloc(ds->width ? ds->width : 1, sizeof *ds->early_index);
+    if (!e->c || !e->col || !e->dict || !ds->early_index)
+        return -1;
+    for (size_t c = 0; c < n_cols; c++) {
+        int is_qi = c < ds->n_qi;
+        if (is_qi && ds->qi_num[c])
+            continue;
+        if (n_dict++ % 2 == 0)
+            continue;
+        e->c[e->n] = c;
+        e->col[e->n] = is_qi ? ds->qi_col[c] : ds->sa_col[c - ds->n_qi];
+        e->dict[e->n] = is_qi ? ds->qi_dict[c] : ds->sa_dict[c - ds->n_qi];
+        ds->early_index[c] = ++e->n;
+    }
+    return 0;
+}
+
+/* The rows after the header, parsed (and the early columns interned) on another thread; 1
+ * when they were read so (*rc their outcome), 0 when that thread could not be had. */
 static int read_rows_piped(edra_dataset *ds, edra_csv *csv, size_t n_fields, int *rc,
                            edra_error *err)
 {
     long *cols = malloc((ds->n_qi + ds->n_sa + 3) * sizeof *cols);
     size_t n_cols = 0;
     edra_rowpipe *pipe = NULL;
-    if (!cols)
-        return 0;
+    early_cols e = {0};
+    int started = 0;
+    if (!cols || plan_early(ds, &e) < 0)
+        goto done;
     for (size_t d = 0; d < ds->n_qi; d++)
         cols[n_cols++] = ds->qi_col[d];
     for (size_t s = 0; s < ds->n_sa; s++)
         cols[n_cols++] = ds->sa_col[s];
     const long extra[] = {ds->count_col, ds->weight_col, ds->household_col};
-    for (size_t e = 0; e < 3; e++)
-        if (extra[e] >= 0)
-            cols[n_cols++] = extra[e];
-    int started = edra_rowpipe_start(&pipe, csv, n_fields, cols, n_cols) == 0;
-    free(cols);
+    for (size_t x = 0; x < 3; x++)
+        if (extra[x] >= 0)
+            cols[n_cols++] = extra[x];
+    started = edra_rowpipe_start(&pipe, csv, n_fields, cols, n_cols, e.n ? intern_early : NULL,
+                                 &e, e.n) == 0;
     if (!started)
-        return 0;
+        goto done;
     char **fields;
     size_t *lengths, line;
-    while ((*rc = edra_rowpipe_next(pipe, &fields, &lengths, &line, err)) == 1)
+    while ((*rc = edra_rowpipe_next(pipe, &fields, &lengths, &ds->early_codes, &line, err)) == 1)
         if ((*rc = add_row(ds, fields, lengths, line, err)) < 0)
             break;
     edra_rowpipe_free(pipe);
-    return 1;
+done:
+    ds->early_codes = NULL;
+    free(ds->early_index);
+    ds->early_index = NULL;
+    free(cols);
+    free(e.c);
+    free(e.col);
+    free(e.dict);
+    return started;
 }
 
 static int read_csv(edra_dataset *ds, edra_error *err)

@@ -20,14 +20,17 @@ typedef struct {
     char *text;            /* the kept fields, each NUL-terminated */
     size_t used, cap;
     size_t *starts, *lens; /* [BATCH_ROWS][n_cols] */
+    uint32_t *codes;       /* [BATCH_ROWS][n_codes], the hook's */
     size_t *lines;         /* [BATCH_ROWS] */
     size_t n_rows;
 } batch;
 
 struct edra_rowpipe {
     edra_csv *csv;
-    size_t n_fields, n_cols;
+    size_t n_fields, n_cols, n_codes;
     long *cols;
+    edra_rowpipe_hook hook;
+    void *ctx;
     batch ring[N_BATCHES];
     pthread_t thread;
     pthread_mutex_t lock;
@@ -56,6 +59,10 @@ static int fill(edra_rowpipe *p, batch *b)
         size_t *lengths, n;
         int rc = edra_csv_next(p->csv, &fields, &lengths, &n, &p->err);
         if (rc != 1)
+            return rc;
+        if (p->hook &&
+            (rc = p->hook(p->ctx, fields, lengths, edra_csv_line(p->csv),
+                          b->codes + b->n_rows * p->n_codes, &p->err)) < 0)
             return rc;
         for (size_t j = 0; j < p->n_cols; j++) {
             size_t col = (size_t)p->cols[j], need = lengths[col] + 1;
@@ -107,6 +114,7 @@ static void free_pipe(edra_rowpipe *p)
         free(p->ring[i].text);
         free(p->ring[i].starts);
         free(p->ring[i].lens);
+        free(p->ring[i].codes);
         free(p->ring[i].lines);
     }
     free(p->cols);
@@ -116,7 +124,7 @@ static void free_pipe(edra_rowpipe *p)
 }
 
 int edra_rowpipe_start(edra_rowpipe **out, edra_csv *csv, size_t n_fields, const long *cols,
-                       size_t n_cols)
+                       size_t n_cols, edra_rowpipe_hook hook, void *ctx, size_t n_codes)
 {
     static char empty[] = "";
     edra_rowpipe *p = calloc(1, sizeof *p);
@@ -126,6 +134,9 @@ int edra_rowpipe_start(edra_rowpipe **out, edra_csv *csv, size_t n_fields, const
     p->csv = csv;
     p->n_fields = n_fields;
     p->n_cols = n_cols;
+    p->hook = hook;
+    p->ctx = ctx;
+    p->n_codes = hook ? n_codes : 0;
     p->cols = malloc((n_cols ? n_cols : 1) * sizeof *p->cols);
     p->fields = malloc((n_fields ? n_fields : 1) * sizeof *p->fields);
     p->lengths = calloc(n_fields ? n_fields : 1, sizeof *p->lengths);
@@ -135,7 +146,8 @@ int edra_rowpipe_start(edra_rowpipe **out, edra_csv *csv, size_t n_fields, const
         b->starts = malloc(BATCH_ROWS * (n_cols ? n_cols : 1) * sizeof *b->starts);
         b->lens = malloc(BATCH_ROWS * (n_cols ? n_cols : 1) * sizeof *b->lens);
         b->lines = malloc(BATCH_ROWS * sizeof *b->lines);
-        ok = b->starts && b->lens && b->lines;
+        b->codes = malloc(BATCH_ROWS * (p->n_codes ? p->n_codes : 1) * sizeof *b->codes);
+        ok = b->starts && b->lens && b->lines && b->codes;
     }
     if (!ok) {
         free_pipe(p);
@@ -172,8 +184,8 @@ int edra_rowpipe_start(edra_rowpipe **out, edra_csv *csv, size_t n_fields, const
     return 0;
 }
 
-int edra_rowpipe_next(edra_rowpipe *p, char ***fields, size_t **lengths, size_t *line,
-                      edra_error *err)
+int edra_rowpipe_next(edra_rowpipe *p, char ***fields, size_t **lengths, const uint32_t **codes,
+                      size_t *line, edra_error *err)
 {
     for (;;) {
         if (p->ended) {
@@ -187,6 +199,7 @@ int edra_rowpipe_next(edra_rowpipe *p, char ***fields, size_t **lengths, size_t 
                 p->fields[p->cols[j]] = b->text + b->starts[p->row * p->n_cols + j];
                 p->lengths[p->cols[j]] = b->lens[p->row * p->n_cols + j];
             }
+            *codes = p->hook ? b->codes + p->row * p->n_codes : NULL;
             *line = b->lines[p->row++];
             *fields = p->fields;
             *lengths = p->lengths;

@@ -166,8 +166,9 @@ END_TEST
 
 START_TEST(test_dataset_load__count_column)
 {
-    /* Pre-aggregated: the same 6 records as counts; 0-count rows are skipped. */
-    write_file("agg.csv", "sex,age,n\nM,30,2\nF,30,1\nM,40,3\nF,40,0\n");
+    /* Pre-aggregated: the same 6 records as counts; 0-count rows are skipped, their values
+     * never entering a dictionary (50 is in no hierarchy, X would be a third sex). */
+    write_file("agg.csv", "sex,age,n\nM,30,2\nF,30,1\nM,40,3\nF,40,0\nF,50,0\nX,30,0\n");
     edra_spec *spec = spec_from("data: {csv: agg.csv, count: n}\n"
                                 "attributes:\n  sex: {role: quasi}\n  age: {role: quasi, hierarchy: age.csv}\n");
     edra_dataset *ds = NULL;
@@ -175,6 +176,7 @@ START_TEST(test_dataset_load__count_column)
     ck_assert_msg(edra_dataset_load(&ds, spec, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(edra_dataset_microdata(ds)->n_records, 6);
     ck_assert_uint_eq(edra_dataset_microdata(ds)->n_tuples, 3);
+    ck_assert_uint_eq(edra_hierarchy_leaves(edra_dataset_microdata(ds)->qi_hier[0]), 2);
     edra_dataset_free(ds);
     edra_spec_free(spec);
 }

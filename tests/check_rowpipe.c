@@ -47,10 +47,12 @@ static int compare_reads(const char *buf, size_t len, size_t *records, edra_erro
     ck_assert_int_eq(edra_csv_open_buffer(&plain, buf, len, "t.csv", ',', NULL), 0);
     ck_assert_int_eq(edra_csv_next(piped, &f, &fl, &n, NULL), 1);
     ck_assert_int_eq(edra_csv_next(plain, &g, &gl, &n, NULL), 1);
-    ck_assert_int_eq(edra_rowpipe_start(&pipe, piped, 4, cols, 2), 0);
+    const uint32_t *codes;
+    ck_assert_int_eq(edra_rowpipe_start(&pipe, piped, 4, cols, 2, NULL, NULL, 0), 0);
     int rc;
     *records = 0;
-    while ((rc = edra_rowpipe_next(pipe, &f, &fl, &line, err)) == 1) {
+    while ((rc = edra_rowpipe_next(pipe, &f, &fl, &codes, &line, err)) == 1) {
+        ck_assert_ptr_null(codes);
         ck_assert_int_eq(edra_csv_next(plain, &g, &gl, &n, NULL), 1);
         ck_assert_uint_eq(line, edra_csv_line(plain));
         ck_assert_str_eq(f[0], g[0]);
@@ -63,7 +65,7 @@ static int compare_reads(const char *buf, size_t len, size_t *records, edra_erro
         (*records)++;
     }
     /* Sticky, as the reader is. */
-    ck_assert_int_eq(edra_rowpipe_next(pipe, &f, &fl, &line, NULL), rc);
+    ck_assert_int_eq(edra_rowpipe_next(pipe, &f, &fl, &codes, &line, NULL), rc);
     edra_rowpipe_free(pipe);
     edra_csv_free(piped);
     edra_csv_free(plain);
@@ -108,13 +110,62 @@ START_TEST(test_rowpipe_free__stops_early)
     edra_rowpipe *pipe = NULL;
     ck_assert_int_eq(edra_csv_open_buffer(&csv, buf, len, "t.csv", ',', NULL), 0);
     ck_assert_int_eq(edra_csv_next(csv, &f, &fl, &n, NULL), 1);
-    ck_assert_int_eq(edra_rowpipe_start(&pipe, csv, 4, cols, 1), 0);
+    const uint32_t *codes;
+    ck_assert_int_eq(edra_rowpipe_start(&pipe, csv, 4, cols, 1, NULL, NULL, 0), 0);
     for (int i = 0; i < 10; i++) {
-        ck_assert_int_eq(edra_rowpipe_next(pipe, &f, &fl, &line, NULL), 1);
+        ck_assert_int_eq(edra_rowpipe_next(pipe, &f, &fl, &codes, &line, NULL), 1);
         ck_assert_uint_eq(line, (size_t)i + 2);
     }
     ck_assert_str_eq(f[1], "n9");
     edra_rowpipe_free(pipe);
+    edra_csv_free(csv);
+    free(buf);
+}
+END_TEST
+
+/* A hook that codes a record's line and the length of its id, and refuses line 9,000. */
+static int hook_codes(void *ctx, char *const *fields, const size_t *lengths, size_t line,
+                      uint32_t *codes, edra_error *err)
+{
+    (*(size_t *)ctx)++;
+    (void)fields;
+    if (line == 9000)
+        return edra_error_set(err, EDRA_ERANGE, "t.csv:%zu: refused by the hook", line);
+    codes[0] = (uint32_t)line;
+    codes[1] = (uint32_t)lengths[0];
+    return 0;
+}
+
+START_TEST(test_rowpipe_next__hook_codes_and_error)
+{
+    /* The hook runs on the parsing thread for each record in order: its codes come with the
+     * record; its error ends the records after the 8,990 before line 9,000 (8 of the lines
+     * continue a quoted name), with its message. */
+    size_t len, calls = 0, records = 0, line;
+    char *buf = make_csv(20000, 0, &len);
+    edra_csv *csv = NULL;
+    char **f;
+    size_t *fl, n;
+    const uint32_t *codes;
+    const long cols[] = {0};
+    edra_rowpipe *pipe = NULL;
+    edra_error err = {0};
+    ck_assert_int_eq(edra_csv_open_buffer(&csv, buf, len, "t.csv", ',', NULL), 0);
+    ck_assert_int_eq(edra_csv_next(csv, &f, &fl, &n, NULL), 1);
+    ck_assert_int_eq(edra_rowpipe_start(&pipe, csv, 4, cols, 1, hook_codes, &calls, 2), 0);
+    int rc;
+    while ((rc = edra_rowpipe_next(pipe, &f, &fl, &codes, &line, &err)) == 1) {
+        ck_assert_uint_eq(codes[0], line);
+        ck_assert_uint_eq(codes[1], fl[0]);
+        ck_assert_uint_eq(codes[1], strlen(f[0]));
+        records++;
+    }
+    ck_assert_int_eq(rc, EDRA_ERANGE);
+    ck_assert_str_eq(err.msg, "t.csv:9000: refused by the hook");
+    ck_assert_uint_eq(records, 8990);
+    edra_rowpipe_free(pipe);
+    /* Joined: the thread stopped at the refused record. */
+    ck_assert_uint_eq(calls, 8991);
     edra_csv_free(csv);
     free(buf);
 }
@@ -127,6 +178,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_rowpipe_next__as_read_in_order);
     tcase_add_test(tc, test_rowpipe_next__error_after_the_records_before_it);
+    tcase_add_test(tc, test_rowpipe_next__hook_codes_and_error);
     tcase_add_test(tc, test_rowpipe_free__stops_early);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
