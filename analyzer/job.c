@@ -222,6 +222,8 @@ json_t *edra_job_search_json(const edra_job *job)
         json_object_set_new(node, "meets", n->meets < 0 ? json_null() : json_boolean(n->meets));
         json_object_set_new(node, "loss", isfinite(n->loss) ? json_real(n->loss) : json_null());
         json_object_set_new(node, "violating", json_integer((json_int_t)n->violating));
+        if (n->violating_at_least)
+            json_object_set_new(node, "violating_at_least", json_true());
         json_object_set_new(node, "suppressed", json_integer((json_int_t)n->suppressed));
         json_array_append_new(nodes, node);
     }

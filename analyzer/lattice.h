@@ -45,6 +45,9 @@ typedef struct {
     double bound;              /* the loss lower bound the search ordered nodes by */
     uint64_t violating;        /* records in classes violating k, the prosecutor threshold,
                                   l or t */
+    int violating_at_least;    /* 1: violating counts only the classes below the least
+                                  viable size (they alone passed the suppression limit, so
+                                  the check stopped there): a lower bound */
     uint64_t suppressed;       /* records suppressed (violating when within the limit) */
 } edra_search_node;
 

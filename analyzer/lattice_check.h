@@ -26,6 +26,8 @@ typedef struct {
     uint64_t violating;
     uint64_t violating_monotone; /* of those, the records of M (see above) */
     int pass;                 /* violating records within the suppression limit */
+    int violating_bound;      /* violating counts only the records of classes below the
+                                 least viable size, already past the limit: a lower bound */
     double loss;
     uint64_t suppressed;
     edra_classes *classes;    /* the job's until finish_job hands them to the cache */
@@ -64,6 +66,8 @@ typedef struct search {
     uint8_t *tops;            /* [n_qi] top level */
     edra_loss *loss;
     int bound_exact, has_global, need_sadist;
+    int early_fail;           /* a check may stop at a lower bound of its violations (the
+                                 exhaustive search's tags need no more) */
     double limit;             /* suppression limit in records */
     uint64_t min_size;        /* edra_assess_min_class_size: smaller classes always break */
 
@@ -91,6 +95,7 @@ typedef struct search {
     double best_loss;
     uint64_t best_suppressed;
     int have_closest;
+    int closest_exact;        /* its violating records counted in full */
     uint8_t *closest_levels;
     uint64_t closest_violating;
     double closest_loss;
@@ -145,8 +150,9 @@ int edra_lattice_finish_job(search *s, job *j);
 /* Frees the classes of jobs[from..n) (not finished, after an error). */
 void edra_lattice_drop_jobs(job *jobs, size_t from, size_t n);
 
-/* Takes a node into account for the best (when meets == 1) and for the closest node. */
+/* Takes a node into account for the best (when meets == 1) and for the closest node;
+ * exact = 0: violating is a lower bound (check_out.violating_bound). */
 void edra_lattice_consider(search *s, const uint8_t *levels, double loss, uint64_t suppressed,
-                           uint64_t violating, int meets);
+                           uint64_t violating, int exact, int meets);
 
 #endif

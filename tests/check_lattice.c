@@ -419,6 +419,9 @@ static brute_answer brute_force(const random_table *rt, const edra_targets *t,
     return best;
 }
 
+/* Nodes whose check stopped at a lower bound of their violating records (compare_one). */
+static size_t early;
+
 /* Compares the search with brute force, and every node it recorded with the slow figures. */
 static void compare_one(const random_table *rt, const edra_targets *t, edra_loss_metric metric,
                         const char *what)
@@ -444,6 +447,17 @@ static void compare_one(const random_table *rt, const edra_targets *t, edra_loss
                       rt->n_qi > 2 ? want.levels[2] : 0, rt->n_qi > 3 ? want.levels[3] : 0,
                       want.loss, (unsigned long long)want.suppressed);
     }
+    if (!want.found) {
+        /* The closest node's violating records are counted in full, whatever its check
+         * stopped at, and no node whose count is exact has fewer. */
+        int meets;
+        double value;
+        uint64_t violating, suppressed;
+        brute_node(&rt->md, t, loss, metric, r.levels, &meets, &value, &violating, &suppressed);
+        ck_assert_uint_eq(r.violating, violating);
+        for (size_t i = 0; i < r.n_nodes; i++)
+            ck_assert(r.nodes[i].violating_at_least || r.nodes[i].violating >= r.violating);
+    }
     /* Three threads check nodes speculatively in parallel: the same answer. */
     edra_search_result r3;
     o.threads = 3;
@@ -463,7 +477,16 @@ static void compare_one(const random_table *rt, const edra_targets *t, edra_loss
         ck_assert(n->meets == -1 ? meets == 0 || meets == 1 : n->meets == meets);
         ck_assert(n->loss == value);
         ck_assert(n->bound <= value + 1e-9 * fabs(value));
-        ck_assert_uint_eq(n->violating, violating);
+        if (n->violating_at_least) {
+            /* The check stopped at the classes below the least viable size: a lower bound
+             * already past the limit, so the node fails. */
+            ck_assert_uint_le(n->violating, violating);
+            ck_assert((double)n->violating > t->suppression * (double)rt->md.n_records);
+            ck_assert_int_eq(meets, 0);
+            early++;
+        } else {
+            ck_assert_uint_eq(n->violating, violating);
+        }
         ck_assert_uint_eq(n->suppressed, suppressed);
     }
     edra_lattice_result_clear(&r);
@@ -511,6 +534,8 @@ START_TEST(test_lattice_search__matches_brute_force)
             }
         random_table_free(&rt);
     }
+    /* The checks that stop at the classes below the least viable size ran, and held. */
+    ck_assert_uint_gt(early, 0);
 }
 END_TEST
 
