@@ -373,6 +373,73 @@ static int table_grow(group_table *tb)
 /* Items from which a one-thread hashed grouping goes in two passes, one key partition each. */
 #define PARTITION_MIN_ITEMS ((size_t)1 << 22)
 
+/* Tuples whose exact keys are summed one QI at a time: the block's keys stay in the L1
+ * cache while each column's codes stream in. */
+#define KEY_BLOCK 2048
+
+/* keys[0..n) += map(codes[first + i]) x stride, for one combination of widths: the compiler
+ * makes a loop without branches of each. */
+static inline __attribute__((always_inline)) void add_column(uint64_t *keys, size_t n,
+                                                             const void *codes, size_t first,
+                                                             const uint32_t *rows,
+                                                             unsigned code_width, const void *map,
+                                                             unsigned map_width, uint64_t stride)
+{
+    edra_code_col col = {(void *)codes, (uint8_t)code_width};
+    edra_level_map m = {map, map_width};
+    if (rows)
+        for (size_t i = 0; i < n; i++)
+            keys[i] += (uint64_t)edra_level_map_at(m, edra_code_at(col, rows[first + i])) * stride;
+    else
+        for (size_t i = 0; i < n; i++)
+            keys[i] += (uint64_t)edra_level_map_at(m, edra_code_at(col, first + i)) * stride;
+}
+
+static void add_column_any(uint64_t *keys, size_t n, edra_code_col col, size_t first,
+                           const uint32_t *rows, edra_level_map map, uint64_t stride)
+{
+#define ADD_MAP(cw)                                                                            \
+    switch (map.width) {                                                                       \
+    case 0:                                                                                    \
+        add_column(keys, n, col.data, first, rows, cw, map.codes, 0, stride);                        \
+        break;                                                                                 \
+    case 1:                                                                                    \
+        add_column(keys, n, col.data, first, rows, cw, map.codes, 1, stride);                        \
+        break;                                                                                 \
+    case 2:                                                                                    \
+        add_column(keys, n, col.data, first, rows, cw, map.codes, 2, stride);                        \
+        break;                                                                                 \
+    default:                                                                                   \
+        add_column(keys, n, col.data, first, rows, cw, map.codes, 4, stride);                        \
+        break;                                                                                 \
+    }
+    switch (col.width) {
+    case 1:
+        ADD_MAP(1)
+        break;
+    case 2:
+        ADD_MAP(2)
+        break;
+    default:
+        ADD_MAP(4)
+        break;
+    }
+#undef ADD_MAP
+}
+
+/* The exact keys of items [first, end) (tuples, or the tuples rows[i] when rows is not
+ * NULL), column by column in blocks. */
+static void keys_by_column(const keyer *kr, uint64_t *keys, size_t first, size_t end,
+                           const uint32_t *rows)
+{
+    for (size_t at = first; at < end; at += KEY_BLOCK) {
+        size_t n = end - at < KEY_BLOCK ? end - at : KEY_BLOCK;
+        memset(keys + at, 0, n * sizeof *keys);
+        for (size_t d = 0; d < kr->n_qi; d++)
+            add_column_any(keys + at, n, kr->qi_codes[d], at, rows, kr->gmap[d], kr->stride[d]);
+    }
+}
+
 /* Marks an item left to the second partition's pass in group_of. */
 #define DEFERRED UINT32_MAX
 
@@ -381,7 +448,8 @@ static int table_grow(group_table *tb)
  * are computed again), groups numbered on from *n_groups_io. */
 static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
                         edra_count_col item_weight, uint32_t *group_of, unsigned group_bits,
-                        unsigned pass, unsigned n_passes, size_t *n_groups_io)
+                        unsigned pass, unsigned n_passes, const uint64_t *keys,
+                        size_t *n_groups_io)
 {
     group_table tb = {.group_bits = group_bits};
     size_t n_groups = *n_groups_io, n_part = 0;
@@ -398,7 +466,7 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
     for (size_t i = 0; i < n_items && i < AHEAD; i++) {
         if (pass && group_of[i] != DEFERRED)
             continue;
-        ahead[i] = tuple_key(kr, item_tuple ? item_tuple[i] : i);
+        ahead[i] = keys ? keys[i] : tuple_key(kr, item_tuple ? item_tuple[i] : i);
         size_t pos = edra_mix64(ahead[i]) & (tb.cap - 1);
         __builtin_prefetch(tb.packed ? (const void *)&tb.packed[pos] : (const void *)&tb.wide[pos]);
     }
@@ -406,13 +474,15 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
         size_t t = item_tuple ? item_tuple[i] : i;
         uint64_t key = ahead[i % AHEAD];
         if (i + AHEAD < n_items && (!pass || group_of[i + AHEAD] == DEFERRED)) {
-            uint64_t next = tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
+            uint64_t next = keys ? keys[i + AHEAD]
+                                 : tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
             size_t next_pos = edra_mix64(next) & (tb.cap - 1);
             ahead[i % AHEAD] = next;
             __builtin_prefetch(tb.packed ? (const void *)&tb.packed[next_pos]
                                          : (const void *)&tb.wide[next_pos]);
         }
-        if (kr->n_big && i + 2 * AHEAD < n_items && (!pass || group_of[i + 2 * AHEAD] == DEFERRED))
+        if (!keys && kr->n_big && i + 2 * AHEAD < n_items &&
+            (!pass || group_of[i + 2 * AHEAD] == DEFERRED))
             keyer_prefetch(kr, item_tuple ? item_tuple[i + 2 * AHEAD] : i + 2 * AHEAD);
         if (pass && group_of[i] != DEFERRED)
             continue;
@@ -490,8 +560,9 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
  * occur are ever touched; otherwise the hash table starts small and doubles with the
  * groups, so its size follows the classes, not the items: coarse transformations of
  * millions of tuples stay in cache. */
-static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
-                       edra_count_col item_weight, uint32_t *group_of, int lean)
+static int group_items_keyed(edra_classes *c, const keyer *kr, size_t n_items,
+                             const uint32_t *item_tuple, edra_count_col item_weight,
+                             uint32_t *group_of, int lean, const uint64_t *keys)
 {
     size_t n_groups = 0;
     if (kr->exact && (kr->key_space <= DIRECT_SMALL || kr->key_space <= 2 * (uint64_t)n_items)) {
@@ -502,14 +573,15 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
          * is beyond the cache too. */
         uint64_t ahead[AHEAD];
         for (size_t i = 0; i < n_items && i < AHEAD; i++) {
-            ahead[i] = tuple_key(kr, item_tuple ? item_tuple[i] : i);
+            ahead[i] = keys ? keys[i] : tuple_key(kr, item_tuple ? item_tuple[i] : i);
             __builtin_prefetch(&slot[ahead[i]]);
         }
         for (size_t i = 0; i < n_items; i++) {
             size_t t = item_tuple ? item_tuple[i] : i;
             uint64_t key = ahead[i % AHEAD];
             if (i + AHEAD < n_items) {
-                ahead[i % AHEAD] = tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
+                ahead[i % AHEAD] = keys ? keys[i + AHEAD]
+                                        : tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
                 __builtin_prefetch(&slot[ahead[i % AHEAD]]);
             }
             uint32_t g = slot[key];
@@ -537,12 +609,29 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
     unsigned n_passes = lean && n_items >= PARTITION_MIN_ITEMS ? 2 : 1;
     for (unsigned pass = 0; pass < n_passes; pass++) {
         int rc = group_hashed(c, kr, n_items, item_tuple, item_weight, group_of, group_bits,
-                              pass, n_passes, &n_groups);
+                              pass, n_passes, keys, &n_groups);
         if (rc < 0)
             return rc;
     }
     c->n_classes = n_groups;
     return 0;
+}
+
+/* group_items_keyed with the exact keys computed first, column by column (keys_by_column,
+ * several times faster than one item's key after another), unless lean: the assessment of
+ * millions of tuples keeps its memory to the classes. */
+static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
+                       edra_count_col item_weight, uint32_t *group_of, int lean)
+{
+    uint64_t *keys = NULL;
+    if (kr->exact && !lean && n_items >= KEY_BLOCK) {
+        keys = malloc(n_items * sizeof *keys);
+        if (keys)
+            keys_by_column(kr, keys, 0, n_items, item_tuple);
+    }
+    int rc = group_items_keyed(c, kr, n_items, item_tuple, item_weight, group_of, lean, keys);
+    free(keys);
+    return rc;
 }
 
 /* ---- grouping on two threads ---- */
@@ -576,6 +665,10 @@ static void *part_keys(void *arg)
 {
     part_share *ps = arg;
     const keyer *kr = ps->kr;
+    if (kr->exact) {
+        keys_by_column(kr, ps->keys, ps->first, ps->end, ps->item_tuple);
+        return NULL;
+    }
     for (size_t i = ps->first; i < ps->end; i++) {
         if (kr->n_big && i + AHEAD < ps->end)
             keyer_prefetch(kr, ps->item_tuple ? ps->item_tuple[i + AHEAD] : i + AHEAD);

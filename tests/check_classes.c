@@ -416,6 +416,100 @@ START_TEST(test_classes_sadist_build__eight_byte_counts)
 }
 END_TEST
 
+/* Same classes (members and sizes, up to numbering) in a and b. */
+static void assert_same_partition(const edra_classes *a, const edra_classes *b, size_t n_tuples)
+{
+    size_t n = edra_classes_count(a);
+    ck_assert_uint_eq(edra_classes_count(b), n);
+    uint32_t *b_of_a = malloc((n ? n : 1) * sizeof *b_of_a);
+    ck_assert_ptr_nonnull(b_of_a);
+    for (size_t k = 0; k < n; k++)
+        b_of_a[k] = UINT32_MAX;
+    const uint32_t *of_a = edra_classes_of_tuple(a), *of_b = edra_classes_of_tuple(b);
+    for (size_t t = 0; t < n_tuples; t++) {
+        if (b_of_a[of_a[t]] == UINT32_MAX)
+            b_of_a[of_a[t]] = of_b[t];
+        ck_assert_uint_eq(b_of_a[of_a[t]], of_b[t]);
+    }
+    for (size_t k = 0; k < n; k++)
+        ck_assert_uint_eq(edra_count_at(edra_classes_sizes(a), k),
+                          edra_count_at(edra_classes_sizes(b), b_of_a[k]));
+    free(b_of_a);
+}
+
+/* leaves leaves "v<i>" whose level 1 is i / per ("p<i/per>"), then "*". */
+static edra_hierarchy *grouped_hierarchy(size_t leaves, size_t per)
+{
+    char (*names)[2][16] = malloc(sizeof(*names) * leaves);
+    const char **cells = malloc(sizeof(*cells) * leaves * 3);
+    edra_hierarchy *h = NULL;
+    for (size_t i = 0; i < leaves; i++) {
+        snprintf(names[i][0], sizeof names[i][0], "v%zu", i);
+        snprintf(names[i][1], sizeof names[i][1], "p%zu", i / per);
+        cells[3 * i] = names[i][0];
+        cells[3 * i + 1] = names[i][1];
+        cells[3 * i + 2] = "*";
+    }
+    ck_assert_int_eq(edra_hierarchy_new(&h, cells, leaves, 3, "h", NULL), 0);
+    free(names);
+    free(cells);
+    return h;
+}
+
+/* The search computes exact keys a column at a time, a loop for each width of codes (1, 2,
+ * 4 bytes) and of the level's map (identity, 1, 2, 4 bytes), where the assessment computes
+ * them tuple by tuple: both must give the same classes. 200,000 tuples over QIs of 200 leaves
+ * in a 1-byte column (level 1: 100 codes, 1-byte map), 1,000 in a 2-byte one (500: 2-byte
+ * map) and 70,000 in a 4-byte one (level 1 = the leaf: 4-byte map), grouped on two threads
+ * and rolled up, against one pass. */
+START_TEST(test_classes_compute_threads__keys_of_every_width)
+{
+    enum { TUPLES = 200000 };
+    edra_hierarchy *h[3] = {grouped_hierarchy(200, 2), grouped_hierarchy(1000, 2),
+                            grouped_hierarchy(70000, 1)};
+    ck_assert_uint_eq(edra_hierarchy_level_map(h[0], 1).width, 1);
+    ck_assert_uint_eq(edra_hierarchy_level_map(h[1], 1).width, 2);
+    ck_assert_uint_eq(edra_hierarchy_level_map(h[2], 1).width, 4);
+    static uint8_t c0[TUPLES], counts[TUPLES];
+    static uint16_t c1[TUPLES];
+    static uint32_t c2[TUPLES];
+    unsigned long long state = 7;
+    for (size_t t = 0; t < TUPLES; t++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        c0[t] = (uint8_t)((state >> 33) % 200);
+        c1[t] = (uint16_t)((state >> 17) % 1000);
+        c2[t] = (uint32_t)((state >> 40) % 70000);
+        counts[t] = 1;
+    }
+    edra_code_col cols[3] = {{c0, 1}, {c1, 2}, {c2, 4}};
+    const edra_hierarchy *hier[3] = {h[0], h[1], h[2]};
+    const char *names[3] = {"a", "b", "c"};
+    edra_microdata md = {.n_tuples = TUPLES, .n_qi = 3, .qi_names = names, .qi_codes = cols,
+                         .qi_hier = hier, .counts = {.data = counts, .width = 1}};
+    const uint8_t nodes[4][3] = {{1, 1, 1}, {0, 1, 0}, {1, 0, 1}, {1, 1, 0}};
+    uint8_t bottom[3] = {0, 0, 0};
+    edra_classes *fine = NULL;
+    ck_assert_int_eq(edra_classes_compute_threads(&fine, &md, bottom, 2, NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        edra_classes *one = NULL, *two = NULL, *rolled = NULL;
+        ck_assert_int_eq(edra_classes_compute(&one, &md, nodes[i], NULL), 0);
+        ck_assert_int_eq(edra_classes_compute_threads(&two, &md, nodes[i], 2, NULL), 0);
+        ck_assert_int_eq(edra_classes_rollup(&rolled, fine, nodes[i], NULL), 0);
+        /* Not all one class, not all singletons: the keys tell tuples apart and together. */
+        ck_assert_uint_gt(edra_classes_count(one), 1000);
+        ck_assert_uint_lt(edra_classes_count(one), TUPLES);
+        assert_same_partition(one, two, TUPLES);
+        assert_same_partition(one, rolled, TUPLES);
+        edra_classes_free(one);
+        edra_classes_free(two);
+        edra_classes_free(rolled);
+    }
+    edra_classes_free(fine);
+    for (int i = 0; i < 3; i++)
+        edra_hierarchy_free(h[i]);
+}
+END_TEST
+
 /* Two threads split a large grouping by key partition or key range: the classes must be those
  * of one thread (same members, sizes and first tuples), and a roll-up from them (classes
  * numbered by partition) those of one thread too. 200,000 tuples over 2, 3 or 10 QIs of 100
@@ -524,6 +618,7 @@ int main(void)
     tcase_add_test(tc, test_classes_sadist_build__one_byte_counts);
     tcase_add_test(tc, test_classes_sadist_build__eight_byte_counts);
     tcase_add_loop_test(tc, test_classes_compute_threads__same_classes_as_one_thread, 0, 3);
+    tcase_add_test(tc, test_classes_compute_threads__keys_of_every_width);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
