@@ -428,16 +428,35 @@ static void add_column_any(uint64_t *keys, size_t n, edra_code_col col, size_t f
 }
 
 /* The exact keys of items [first, end) (tuples, or the tuples rows[i] when rows is not
- * NULL), column by column in blocks. */
-static void keys_by_column(const keyer *kr, uint64_t *keys, size_t first, size_t end,
+ * NULL) into out[0..end - first), column by column in blocks. */
+static void keys_by_column(const keyer *kr, uint64_t *out, size_t first, size_t end,
                            const uint32_t *rows)
 {
     for (size_t at = first; at < end; at += KEY_BLOCK) {
         size_t n = end - at < KEY_BLOCK ? end - at : KEY_BLOCK;
-        memset(keys + at, 0, n * sizeof *keys);
+        uint64_t *keys = out + (at - first);
+        memset(keys, 0, n * sizeof *keys);
         for (size_t d = 0; d < kr->n_qi; d++)
-            add_column_any(keys + at, n, kr->qi_codes[d], at, rows, kr->gmap[d], kr->stride[d]);
+            add_column_any(keys, n, kr->qi_codes[d], at, rows, kr->gmap[d], kr->stride[d]);
     }
+}
+
+/* Keys of a grouping that has no array of them: computed a block at a time, as the items
+ * AHEAD of the probe need them (indexes only grow). */
+typedef struct {
+    uint64_t buf[KEY_BLOCK];
+    size_t lo, hi;       /* buf holds the keys of items [lo, hi) */
+} key_window;
+
+static inline uint64_t window_key(key_window *w, const keyer *kr, size_t i, size_t n_items,
+                                  const uint32_t *rows)
+{
+    if (i >= w->hi) {
+        w->lo = i;
+        w->hi = n_items - i < KEY_BLOCK ? n_items : i + KEY_BLOCK;
+        keys_by_column(kr, w->buf, w->lo, w->hi, rows);
+    }
+    return w->buf[i - w->lo];
 }
 
 /* Marks an item left to the second partition's pass in group_of. */
@@ -459,6 +478,13 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
     if (table_alloc(&tb, cap) < 0)
         return EDRA_ENOMEM;
     const uint64_t group_mask = (UINT64_C(1) << tb.group_bits) - 1;
+    /* Without an array of exact keys, they are computed a block at a time all the same. */
+    key_window *win = !keys && kr->exact && n_items >= KEY_BLOCK ? malloc(sizeof *win) : NULL;
+    if (win)
+        win->lo = win->hi = 0;
+#define KEY_OF(j)                                                                              \
+    (keys ? keys[j] : win ? window_key(win, kr, j, n_items, item_tuple)                       \
+                          : tuple_key(kr, item_tuple ? item_tuple[j] : j))
     /* Keys are computed AHEAD items early and their slots prefetched: with millions of
      * classes the table is far larger than the cache, and each probe would otherwise wait
      * for memory in turn. */
@@ -466,7 +492,7 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
     for (size_t i = 0; i < n_items && i < AHEAD; i++) {
         if (pass && group_of[i] != DEFERRED)
             continue;
-        ahead[i] = keys ? keys[i] : tuple_key(kr, item_tuple ? item_tuple[i] : i);
+        ahead[i] = KEY_OF(i);
         size_t pos = edra_mix64(ahead[i]) & (tb.cap - 1);
         __builtin_prefetch(tb.packed ? (const void *)&tb.packed[pos] : (const void *)&tb.wide[pos]);
     }
@@ -474,14 +500,13 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
         size_t t = item_tuple ? item_tuple[i] : i;
         uint64_t key = ahead[i % AHEAD];
         if (i + AHEAD < n_items && (!pass || group_of[i + AHEAD] == DEFERRED)) {
-            uint64_t next = keys ? keys[i + AHEAD]
-                                 : tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
+            uint64_t next = KEY_OF(i + AHEAD);
             size_t next_pos = edra_mix64(next) & (tb.cap - 1);
             ahead[i % AHEAD] = next;
             __builtin_prefetch(tb.packed ? (const void *)&tb.packed[next_pos]
                                          : (const void *)&tb.wide[next_pos]);
         }
-        if (!keys && kr->n_big && i + 2 * AHEAD < n_items &&
+        if (!keys && !win && kr->n_big && i + 2 * AHEAD < n_items &&
             (!pass || group_of[i + 2 * AHEAD] == DEFERRED))
             keyer_prefetch(kr, item_tuple ? item_tuple[i + 2 * AHEAD] : i + 2 * AHEAD);
         if (pass && group_of[i] != DEFERRED)
@@ -539,6 +564,7 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
                 /* Load at most 1/2: probes stay short. */
                 if (2 * n_part > tb.cap && table_grow(&tb) < 0) {
                     table_free(&tb);
+                    free(win);
                     return EDRA_ENOMEM;
                 }
                 break;
@@ -548,7 +574,9 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
             break;
         }
     }
+#undef KEY_OF
     table_free(&tb);
+    free(win);
     *n_groups_io = n_groups;
     return 0;
 }
@@ -666,7 +694,7 @@ static void *part_keys(void *arg)
     part_share *ps = arg;
     const keyer *kr = ps->kr;
     if (kr->exact) {
-        keys_by_column(kr, ps->keys, ps->first, ps->end, ps->item_tuple);
+        keys_by_column(kr, ps->keys + ps->first, ps->first, ps->end, ps->item_tuple);
         return NULL;
     }
     for (size_t i = ps->first; i < ps->end; i++) {
