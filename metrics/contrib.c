@@ -9,11 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hierarchy.h"
+
 #define EMPTY UINT32_MAX
 
 typedef struct {
     size_t n_rows, n_qi;
-    const uint32_t *codes;    /* [n_rows][n_qi] */
+    const uint32_t *codes;    /* [n_rows][n_qi], or NULL: the rows are classes' */
+    const edra_classes *classes;
+    uint32_t *column;         /* [n_rows] the codes of the column a refine splits by */
     edra_count_col counts;    /* [n_rows] */
     uint64_t records;
     size_t cap;               /* hash slots, a power of two >= 2 n_rows */
@@ -35,14 +39,32 @@ static uint64_t mix(uint64_t x)
     return x;
 }
 
+/* Column d's codes into w->column: from the table, or each class's generalized code read
+ * through its first tuple (no matrix of every class's codes: at 7M classes x 8 QIs it
+ * would hold 224 MB). */
+static void fill_column(walk *w, size_t d)
+{
+    if (w->codes) {
+        for (size_t r = 0; r < w->n_rows; r++)
+            w->column[r] = w->codes[r * w->n_qi + d];
+        return;
+    }
+    const edra_microdata *md = edra_classes_microdata(w->classes);
+    const uint32_t *reps = edra_classes_representatives(w->classes);
+    edra_level_map map = edra_hierarchy_level_map(md->qi_hier[d], edra_classes_levels(w->classes)[d]);
+    for (size_t r = 0; r < w->n_rows; r++)
+        w->column[r] = edra_level_map_at(map, edra_code_at(md->qi_codes[d], reps[r]));
+}
+
 /* Splits the groups gid_in by column d into gid_out; returns the number of groups. */
 static uint32_t refine(walk *w, const uint32_t *gid_in, size_t d, uint32_t *gid_out)
 {
     uint32_t n_groups = 0;
+    fill_column(w, d);
     for (size_t i = 0; i < w->cap; i++)
         w->ids[i] = EMPTY;
     for (size_t r = 0; r < w->n_rows; r++) {
-        uint64_t key = (uint64_t)gid_in[r] << 32 | w->codes[r * w->n_qi + d];
+        uint64_t key = (uint64_t)gid_in[r] << 32 | w->column[r];
         size_t pos = mix(key) & (w->cap - 1);
         while (w->ids[pos] != EMPTY && w->keys[pos] != key)
             pos = (pos + 1) & (w->cap - 1);
@@ -150,8 +172,10 @@ size_t edra_contrib_subsets(size_t n_qi, size_t max_size)
     return total;
 }
 
-int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, edra_count_col counts,
-                       size_t n_rows, size_t n_qi, size_t max_size, edra_error *err)
+/* edra_contrib_table over a table of codes, or (codes NULL) over the classes. */
+static int contrib_run(edra_contrib_figures *out, const uint32_t *codes,
+                       const edra_classes *classes, edra_count_col counts, size_t n_rows,
+                       size_t n_qi, size_t max_size, edra_error *err)
 {
     walk w = {0};
     uint32_t *buf[2] = {NULL, NULL};
@@ -175,6 +199,7 @@ int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, edra_co
     w.n_rows = n_rows;
     w.n_qi = n_qi;
     w.codes = codes;
+    w.classes = classes;
     w.counts = counts;
     w.max_size = max_size;
     for (size_t r = 0; r < n_rows; r++)
@@ -186,6 +211,7 @@ int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, edra_co
     w.keys = malloc(w.cap * sizeof *w.keys);
     w.ids = malloc(w.cap * sizeof *w.ids);
     w.group_size = malloc(rows * sizeof *w.group_size);
+    w.column = malloc(rows * sizeof *w.column);
     w.gid = calloc(max_size + 1, sizeof *w.gid);
     w.subsets = calloc(n_subsets ? n_subsets : 1, sizeof *w.subsets);
     buf[0] = malloc(rows * sizeof *buf[0]);
@@ -193,7 +219,7 @@ int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, edra_co
     out->without = calloc(n_qi, sizeof *out->without);
     out->removal_order = malloc(n_qi * sizeof *out->removal_order);
     order = malloc(n_qi * sizeof *order);
-    if (!w.keys || !w.ids || !w.group_size || !w.gid || !w.subsets || !buf[0] || !buf[1] ||
+    if (!w.keys || !w.ids || !w.group_size || !w.column || !w.gid || !w.subsets || !buf[0] || !buf[1] ||
         !out->without || !out->removal_order || !order)
         goto oom;
     for (size_t k = 0; k <= max_size; k++)
@@ -228,6 +254,7 @@ done:
     free(w.keys);
     free(w.ids);
     free(w.group_size);
+    free(w.column);
     free(w.subsets);
     free(buf[0]);
     free(buf[1]);
@@ -235,20 +262,18 @@ done:
     return rc;
 }
 
+int edra_contrib_table(edra_contrib_figures *out, const uint32_t *codes, edra_count_col counts,
+                       size_t n_rows, size_t n_qi, size_t max_size, edra_error *err)
+{
+    return contrib_run(out, codes, NULL, counts, n_rows, n_qi, max_size, err);
+}
+
 int edra_contrib_compute(edra_contrib_figures *out, const edra_classes *classes, size_t max_size,
                          edra_error *err)
 {
     const edra_microdata *md = edra_classes_microdata(classes);
-    size_t n_classes = edra_classes_count(classes), n_qi = md->n_qi;
-    uint32_t *codes = NULL;
-    if (edra_classes_codes(&codes, classes) < 0) {
-        memset(out, 0, sizeof *out);
-        return edra_error_set(err, EDRA_ENOMEM, "out of memory computing subset figures");
-    }
-    int rc = edra_contrib_table(out, codes, edra_classes_sizes(classes), n_classes, n_qi, max_size,
-                                err);
-    free(codes);
-    return rc;
+    return contrib_run(out, NULL, classes, edra_classes_sizes(classes),
+                       edra_classes_count(classes), md->n_qi, max_size, err);
 }
 
 void edra_contrib_clear(edra_contrib_figures *f)
