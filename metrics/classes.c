@@ -99,6 +99,8 @@ typedef struct {
     uint64_t key_space;      /* product of widths when exact */
     size_t *big, n_big;      /* the QIs whose map is beyond the caches (near-unique
                                 columns), which keyer_prefetch fetches ahead */
+    uint64_t constant;       /* bit d: QI d has a single code at its level (its top, most
+                                often), so it adds nothing to an exact key */
 } keyer;
 
 /* Leaves from which a QI's map is fetched ahead of its use. */
@@ -124,6 +126,7 @@ static int keyer_init(keyer *kr, const edra_microdata *md, const uint8_t *levels
         return EDRA_ENOMEM;
     }
     kr->exact = 1;
+    kr->constant = 0;
     for (size_t d = 0; d < md->n_qi; d++) {
         uint64_t width = edra_hierarchy_width(md->qi_hier[d], levels[d]);
         assert(levels[d] < edra_hierarchy_levels(md->qi_hier[d]));
@@ -131,6 +134,8 @@ static int keyer_init(keyer *kr, const edra_microdata *md, const uint8_t *levels
         if (edra_hierarchy_leaves(md->qi_hier[d]) >= BIG_MAP_LEAVES && kr->gmap[d].width)
             kr->big[kr->n_big++] = d;
         kr->stride[d] = product;
+        if (width <= 1 && d < 64)
+            kr->constant |= UINT64_C(1) << d;
         if (width && product > UINT64_MAX / width)
             kr->exact = 0;
         else
@@ -437,7 +442,8 @@ static void keys_by_column(const keyer *kr, uint64_t *out, size_t first, size_t 
         uint64_t *keys = out + (at - first);
         memset(keys, 0, n * sizeof *keys);
         for (size_t d = 0; d < kr->n_qi; d++)
-            add_column_any(keys, n, kr->qi_codes[d], at, rows, kr->gmap[d], kr->stride[d]);
+            if (d >= 64 || !(kr->constant >> d & 1))
+                add_column_any(keys, n, kr->qi_codes[d], at, rows, kr->gmap[d], kr->stride[d]);
     }
 }
 

@@ -425,16 +425,57 @@ static void assert_same_partition(const edra_classes *a, const edra_classes *b, 
     ck_assert_ptr_nonnull(b_of_a);
     for (size_t k = 0; k < n; k++)
         b_of_a[k] = UINT32_MAX;
+    /* Checked with plain tests, a ck_assert only on a mismatch: Check logs every assertion,
+     * and there are hundreds of thousands here. */
     const uint32_t *of_a = edra_classes_of_tuple(a), *of_b = edra_classes_of_tuple(b);
     for (size_t t = 0; t < n_tuples; t++) {
         if (b_of_a[of_a[t]] == UINT32_MAX)
             b_of_a[of_a[t]] = of_b[t];
-        ck_assert_uint_eq(b_of_a[of_a[t]], of_b[t]);
+        if (b_of_a[of_a[t]] != of_b[t])
+            ck_abort_msg("tuple %zu: class %u, not %u", t, (unsigned)of_b[t],
+                         (unsigned)b_of_a[of_a[t]]);
     }
     for (size_t k = 0; k < n; k++)
-        ck_assert_uint_eq(edra_count_at(edra_classes_sizes(a), k),
-                          edra_count_at(edra_classes_sizes(b), b_of_a[k]));
+        if (edra_count_at(edra_classes_sizes(a), k) != edra_count_at(edra_classes_sizes(b), b_of_a[k]))
+            ck_abort_msg("class %zu: sizes differ", k);
     free(b_of_a);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* c groups the tuples of md exactly by their generalized codes at c's levels, read here
+ * through edra_hierarchy_code (no key of the library's): same class, same codes, and as many
+ * classes as distinct code combinations. Each QI's codes are below 100,000. */
+static void assert_classes_by_codes(const edra_classes *c, const edra_microdata *md)
+{
+    const uint8_t *levels = edra_classes_levels(c);
+    const uint32_t *of = edra_classes_of_tuple(c);
+    size_t n = edra_classes_count(c);
+    uint64_t *key = malloc(md->n_tuples * sizeof *key), *of_class = malloc(n * sizeof *of_class);
+    ck_assert(key && of_class);
+    for (size_t k = 0; k < n; k++)
+        of_class[k] = UINT64_MAX;
+    for (size_t t = 0; t < md->n_tuples; t++) {
+        key[t] = 0;
+        for (size_t d = 0; d < md->n_qi; d++)
+            key[t] = key[t] * 100000 +
+                     edra_hierarchy_code(md->qi_hier[d], levels[d], edra_code_at(md->qi_codes[d], t));
+        if (of_class[of[t]] == UINT64_MAX)
+            of_class[of[t]] = key[t];
+        if (of_class[of[t]] != key[t])
+            ck_abort_msg("tuple %zu: its class holds other codes", t);
+    }
+    qsort(key, md->n_tuples, sizeof *key, cmp_u64);
+    size_t distinct = md->n_tuples ? 1 : 0;
+    for (size_t t = 1; t < md->n_tuples; t++)
+        distinct += key[t] != key[t - 1];
+    ck_assert_uint_eq(distinct, n);
+    free(key);
+    free(of_class);
 }
 
 /* leaves leaves "v<i>" whose level 1 is i / per ("p<i/per>"), then "*". */
@@ -456,9 +497,10 @@ static edra_hierarchy *grouped_hierarchy(size_t leaves, size_t per)
     return h;
 }
 
-/* The search computes exact keys a column at a time, a loop for each width of codes (1, 2,
- * 4 bytes) and of the level's map (identity, 1, 2, 4 bytes), where the assessment computes
- * them tuple by tuple: both must give the same classes. 200,000 tuples over QIs of 200 leaves
+/* Exact keys are computed a column at a time, a loop for each width of codes (1, 2, 4 bytes)
+ * and of the level's map (identity, 1, 2, 4 bytes; a level of one code skipped), in the
+ * assessment's window, the two-thread key pass and roll-ups: the classes must group the
+ * tuples by their generalized codes, checked against codes read here one by one. 200,000 tuples over QIs of 200 leaves
  * in a 1-byte column (level 1: 100 codes, 1-byte map), 1,000 in a 2-byte one (500: 2-byte
  * map) and 70,000 in a 4-byte one (level 1 = the leaf: 4-byte map), grouped on two threads
  * and rolled up, against one pass. */
@@ -486,11 +528,12 @@ START_TEST(test_classes_compute_threads__keys_of_every_width)
     const char *names[3] = {"a", "b", "c"};
     edra_microdata md = {.n_tuples = TUPLES, .n_qi = 3, .qi_names = names, .qi_codes = cols,
                          .qi_hier = hier, .counts = {.data = counts, .width = 1}};
-    const uint8_t nodes[4][3] = {{1, 1, 1}, {0, 1, 0}, {1, 0, 1}, {1, 1, 0}};
+    /* The last two hold a QI at its top, one code, which adds nothing to a key. */
+    const uint8_t nodes[6][3] = {{1, 1, 1}, {0, 1, 0}, {1, 0, 1}, {1, 1, 0}, {2, 1, 0}, {0, 2, 1}};
     uint8_t bottom[3] = {0, 0, 0};
     edra_classes *fine = NULL;
     ck_assert_int_eq(edra_classes_compute_threads(&fine, &md, bottom, 2, NULL), 0);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 6; i++) {
         edra_classes *one = NULL, *two = NULL, *rolled = NULL;
         ck_assert_int_eq(edra_classes_compute(&one, &md, nodes[i], NULL), 0);
         ck_assert_int_eq(edra_classes_compute_threads(&two, &md, nodes[i], 2, NULL), 0);
@@ -498,6 +541,7 @@ START_TEST(test_classes_compute_threads__keys_of_every_width)
         /* Not all one class, not all singletons: the keys tell tuples apart and together. */
         ck_assert_uint_gt(edra_classes_count(one), 1000);
         ck_assert_uint_lt(edra_classes_count(one), TUPLES);
+        assert_classes_by_codes(one, &md);
         assert_same_partition(one, two, TUPLES);
         assert_same_partition(one, rolled, TUPLES);
         edra_classes_free(one);
