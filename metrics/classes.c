@@ -678,10 +678,14 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
 
 /* One thread's share: first the keys of items [first, end), then the groups of the keys of
  * its partition, numbered from 0 in its own arrays. */
-typedef struct {
+typedef struct part_share {
     const keyer *kr;
-    uint64_t *keys;
-    size_t n_items, first, end;
+    uint64_t *keys;             /* [n_items] shared: each share's range [first, end) holds
+                                   the keys of its items of partition 0 from first on and
+                                   those of partition 1 from end down, meeting at mid */
+    uint32_t *items;            /* [n_items] shared, beside keys: the item of each key */
+    const struct part_share *all; /* both shares, whose ranges a grouping reads */
+    size_t n_items, first, end, mid;
     const uint32_t *item_tuple;
     edra_count_col item_weight;
     uint32_t *group_of;         /* partition 1 marks its numbers with PART_FLAG */
@@ -695,20 +699,61 @@ typedef struct {
     int rc;
 } part_share;
 
+/* The partition of a key: its half of the key range (direct) or the top bit of its mix
+ * (hashed; the table position takes the low bits). */
+static inline unsigned partition_of(const part_share *ps, uint64_t key)
+{
+    return ps->direct ? key >= ps->split : (unsigned)(edra_mix64(key) >> 63);
+}
+
+/* The keys of items [first, end), a block at a time, each put with its item at the front of
+ * the range (partition 0, in item order) or at its back (partition 1, in item order from the
+ * end down): each grouping then reads only its own keys. */
 static void *part_keys(void *arg)
 {
     part_share *ps = arg;
     const keyer *kr = ps->kr;
-    if (kr->exact) {
-        keys_by_column(kr, ps->keys + ps->first, ps->first, ps->end, ps->item_tuple);
-        return NULL;
+    uint64_t block[KEY_BLOCK];
+    size_t lo = ps->first, hi = ps->end;
+    for (size_t at = ps->first; at < ps->end; at += KEY_BLOCK) {
+        size_t n = ps->end - at < KEY_BLOCK ? ps->end - at : KEY_BLOCK;
+        if (kr->exact) {
+            keys_by_column(kr, block, at, at + n, ps->item_tuple);
+        } else {
+            for (size_t j = 0; j < n; j++) {
+                if (kr->n_big && j + AHEAD < n)
+                    keyer_prefetch(kr, ps->item_tuple ? ps->item_tuple[at + j + AHEAD] : at + j + AHEAD);
+                block[j] = tuple_key(kr, ps->item_tuple ? ps->item_tuple[at + j] : at + j);
+            }
+        }
+        for (size_t j = 0; j < n; j++) {
+            size_t to = partition_of(ps, block[j]) ? --hi : lo++;
+            ps->keys[to] = block[j];
+            ps->items[to] = (uint32_t)(at + j);
+        }
     }
-    for (size_t i = ps->first; i < ps->end; i++) {
-        if (kr->n_big && i + AHEAD < ps->end)
-            keyer_prefetch(kr, ps->item_tuple ? ps->item_tuple[i + AHEAD] : i + AHEAD);
-        ps->keys[i] = tuple_key(kr, ps->item_tuple ? ps->item_tuple[i] : i);
-    }
+    ps->mid = lo;
     return NULL;
+}
+
+/* Where the q-th key of partition part lies: in share 0's range, then share 1's, each read
+ * in item order. */
+static inline size_t part_pos(const part_share *ps, size_t q)
+{
+    const part_share *a = &ps->all[0], *b = &ps->all[1];
+    if (!ps->part) {
+        size_t in_a = a->mid - a->first;
+        return q < in_a ? a->first + q : b->first + (q - in_a);
+    }
+    size_t in_a = a->end - a->mid;
+    return q < in_a ? a->end - 1 - q : b->end - 1 - (q - in_a);
+}
+
+/* Keys of partition part in all. */
+static inline size_t part_count(const part_share *ps)
+{
+    const part_share *a = &ps->all[0], *b = &ps->all[1];
+    return ps->part ? (a->end - a->mid) + (b->end - b->mid) : (a->mid - a->first) + (b->mid - b->first);
 }
 
 /* The slot of key in tb (packed, or wide: then a key is a hash, and an equal one counts only
@@ -741,13 +786,12 @@ static inline uint32_t part_find(const group_table *tb, const part_share *ps, ui
 static void part_group_direct(part_share *ps)
 {
     const uint32_t flag = ps->part ? PART_FLAG : 0;
-    size_t n_groups = 0;
-    for (size_t i = 0; i < ps->n_items; i++) {
-        uint64_t key = ps->keys[i];
-        if (i + AHEAD < ps->n_items && (ps->keys[i + AHEAD] >= ps->split) == ps->part)
-            __builtin_prefetch(&ps->direct[ps->keys[i + AHEAD]]);
-        if ((key >= ps->split) != ps->part)
-            continue;
+    size_t n_groups = 0, n_keys = part_count(ps);
+    for (size_t q = 0; q < n_keys; q++) {
+        size_t at = part_pos(ps, q), i = ps->items[at];
+        uint64_t key = ps->keys[at];
+        if (q + AHEAD < n_keys)
+            __builtin_prefetch(&ps->direct[ps->keys[part_pos(ps, q + AHEAD)]]);
         uint32_t g = ps->direct[key];
         if (g == 0) {
             g = (uint32_t)++n_groups;
@@ -775,17 +819,16 @@ static void *part_group(void *arg)
         ps->rc = EDRA_ENOMEM;
         return NULL;
     }
-    for (size_t i = 0; i < ps->n_items; i++) {
-        uint64_t key = ps->keys[i];
-        if (i + AHEAD < ps->n_items) {
-            uint64_t ahead = edra_mix64(ps->keys[i + AHEAD]);
-            if ((unsigned)(ahead >> 63) == ps->part)
-                __builtin_prefetch(tb.packed ? (const void *)&tb.packed[ahead & (tb.cap - 1)]
-                                             : (const void *)&tb.wide[ahead & (tb.cap - 1)]);
+    size_t n_keys = part_count(ps);
+    for (size_t q = 0; q < n_keys; q++) {
+        size_t at = part_pos(ps, q), i = ps->items[at];
+        uint64_t key = ps->keys[at];
+        if (q + AHEAD < n_keys) {
+            uint64_t ahead = edra_mix64(ps->keys[part_pos(ps, q + AHEAD)]);
+            __builtin_prefetch(tb.packed ? (const void *)&tb.packed[ahead & (tb.cap - 1)]
+                                         : (const void *)&tb.wide[ahead & (tb.cap - 1)]);
         }
         uint64_t mixed = edra_mix64(key);
-        if ((unsigned)(mixed >> 63) != ps->part)
-            continue;
         size_t tuple = ps->item_tuple ? ps->item_tuple[i] : i, pos = 0;
         uint32_t g = part_find(&tb, ps, key, mixed, tuple, &pos);
         if (g == UINT32_MAX) {
@@ -835,17 +878,19 @@ static int group_items_two(edra_classes *c, const keyer *kr, size_t n_items,
 {
     part_share shares[2];
     uint64_t *keys = malloc(n_items * sizeof *keys);
+    uint32_t *items = malloc(n_items * sizeof *items);
     void *sizes1 = malloc(n_items * c->size_width);
     uint32_t *reps1 = malloc(n_items * sizeof *reps1);
     /* calloc'd, as group_items's: only the pages of keys that occur are touched. */
     uint32_t *slots = direct ? calloc(kr->key_space, sizeof *slots) : NULL;
     int rc = 0;
-    if (!keys || !sizes1 || !reps1 || (direct && !slots)) {
+    if (!keys || !items || !sizes1 || !reps1 || (direct && !slots)) {
         rc = EDRA_ENOMEM;
         goto done;
     }
     for (unsigned p = 0; p < 2; p++)
-        shares[p] = (part_share){.kr = kr, .keys = keys, .n_items = n_items,
+        shares[p] = (part_share){.kr = kr, .keys = keys, .items = items, .all = shares,
+                                 .n_items = n_items,
                                  .first = p ? n_items / 2 : 0, .end = p ? n_items : n_items / 2,
                                  .item_tuple = item_tuple, .item_weight = item_weight,
                                  .group_of = group_of, .part = p, .group_bits = group_bits,
@@ -867,6 +912,7 @@ static int group_items_two(edra_classes *c, const keyer *kr, size_t n_items,
     c->n_classes = n0 + n1;
 done:
     free(keys);
+    free(items);
     free(sizes1);
     free(reps1);
     free(slots);
