@@ -447,16 +447,28 @@ static void keys_by_column(const keyer *kr, uint64_t *out, size_t first, size_t 
     }
 }
 
-/* Keys of a grouping that has no array of them: computed a block at a time, as the items
- * AHEAD of the probe need them (indexes only grow). */
+/* The keys of a grouping's items, asked for in increasing item order (the probe's AHEAD
+ * items): exact ones computed a block at a time (keys_by_column, several times faster than
+ * one item's key after another), without an array of every item's key; others, or all of a
+ * grouping too small for a block or without memory for one, one by one (win NULL). */
 typedef struct {
     uint64_t buf[KEY_BLOCK];
     size_t lo, hi;       /* buf holds the keys of items [lo, hi) */
 } key_window;
 
-static inline uint64_t window_key(key_window *w, const keyer *kr, size_t i, size_t n_items,
-                                  const uint32_t *rows)
+static key_window *window_new(const keyer *kr, size_t n_items)
 {
+    key_window *w = kr->exact && n_items >= KEY_BLOCK ? malloc(sizeof *w) : NULL;
+    if (w)
+        w->lo = w->hi = 0;
+    return w;
+}
+
+static inline uint64_t item_key(key_window *w, const keyer *kr, size_t i, size_t n_items,
+                                const uint32_t *rows)
+{
+    if (!w)
+        return tuple_key(kr, rows ? rows[i] : i);
     if (i >= w->hi) {
         w->lo = i;
         w->hi = n_items - i < KEY_BLOCK ? n_items : i + KEY_BLOCK;
@@ -473,8 +485,7 @@ static inline uint64_t window_key(key_window *w, const keyer *kr, size_t i, size
  * are computed again), groups numbered on from *n_groups_io. */
 static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
                         edra_count_col item_weight, uint32_t *group_of, unsigned group_bits,
-                        unsigned pass, unsigned n_passes, const uint64_t *keys,
-                        size_t *n_groups_io)
+                        unsigned pass, unsigned n_passes, size_t *n_groups_io)
 {
     group_table tb = {.group_bits = group_bits};
     size_t n_groups = *n_groups_io, n_part = 0;
@@ -484,13 +495,7 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
     if (table_alloc(&tb, cap) < 0)
         return EDRA_ENOMEM;
     const uint64_t group_mask = (UINT64_C(1) << tb.group_bits) - 1;
-    /* Without an array of exact keys, they are computed a block at a time all the same. */
-    key_window *win = !keys && kr->exact && n_items >= KEY_BLOCK ? malloc(sizeof *win) : NULL;
-    if (win)
-        win->lo = win->hi = 0;
-#define KEY_OF(j)                                                                              \
-    (keys ? keys[j] : win ? window_key(win, kr, j, n_items, item_tuple)                       \
-                          : tuple_key(kr, item_tuple ? item_tuple[j] : j))
+    key_window *win = window_new(kr, n_items);
     /* Keys are computed AHEAD items early and their slots prefetched: with millions of
      * classes the table is far larger than the cache, and each probe would otherwise wait
      * for memory in turn. */
@@ -498,7 +503,7 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
     for (size_t i = 0; i < n_items && i < AHEAD; i++) {
         if (pass && group_of[i] != DEFERRED)
             continue;
-        ahead[i] = KEY_OF(i);
+        ahead[i] = item_key(win, kr, i, n_items, item_tuple);
         size_t pos = edra_mix64(ahead[i]) & (tb.cap - 1);
         __builtin_prefetch(tb.packed ? (const void *)&tb.packed[pos] : (const void *)&tb.wide[pos]);
     }
@@ -506,13 +511,13 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
         size_t t = item_tuple ? item_tuple[i] : i;
         uint64_t key = ahead[i % AHEAD];
         if (i + AHEAD < n_items && (!pass || group_of[i + AHEAD] == DEFERRED)) {
-            uint64_t next = KEY_OF(i + AHEAD);
+            uint64_t next = item_key(win, kr, i + AHEAD, n_items, item_tuple);
             size_t next_pos = edra_mix64(next) & (tb.cap - 1);
             ahead[i % AHEAD] = next;
             __builtin_prefetch(tb.packed ? (const void *)&tb.packed[next_pos]
                                          : (const void *)&tb.wide[next_pos]);
         }
-        if (!keys && !win && kr->n_big && i + 2 * AHEAD < n_items &&
+        if (!win && kr->n_big && i + 2 * AHEAD < n_items &&
             (!pass || group_of[i + 2 * AHEAD] == DEFERRED))
             keyer_prefetch(kr, item_tuple ? item_tuple[i + 2 * AHEAD] : i + 2 * AHEAD);
         if (pass && group_of[i] != DEFERRED)
@@ -580,7 +585,6 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
             break;
         }
     }
-#undef KEY_OF
     table_free(&tb);
     free(win);
     *n_groups_io = n_groups;
@@ -594,28 +598,29 @@ static int group_hashed(edra_classes *c, const keyer *kr, size_t n_items, const 
  * occur are ever touched; otherwise the hash table starts small and doubles with the
  * groups, so its size follows the classes, not the items: coarse transformations of
  * millions of tuples stay in cache. */
-static int group_items_keyed(edra_classes *c, const keyer *kr, size_t n_items,
-                             const uint32_t *item_tuple, edra_count_col item_weight,
-                             uint32_t *group_of, int lean, const uint64_t *keys)
+static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
+                       edra_count_col item_weight, uint32_t *group_of, int lean)
 {
     size_t n_groups = 0;
     if (kr->exact && (kr->key_space <= DIRECT_SMALL || kr->key_space <= 2 * (uint64_t)n_items)) {
         uint32_t *slot = calloc(kr->key_space, sizeof *slot); /* group + 1, 0 = none */
-        if (!slot)
+        key_window *win = window_new(kr, n_items);
+        if (!slot) {
+            free(win);
             return EDRA_ENOMEM;
+        }
         /* Keys ahead and their slots prefetched, as below: a table of millions of slots
          * is beyond the cache too. */
         uint64_t ahead[AHEAD];
         for (size_t i = 0; i < n_items && i < AHEAD; i++) {
-            ahead[i] = keys ? keys[i] : tuple_key(kr, item_tuple ? item_tuple[i] : i);
+            ahead[i] = item_key(win, kr, i, n_items, item_tuple);
             __builtin_prefetch(&slot[ahead[i]]);
         }
         for (size_t i = 0; i < n_items; i++) {
             size_t t = item_tuple ? item_tuple[i] : i;
             uint64_t key = ahead[i % AHEAD];
             if (i + AHEAD < n_items) {
-                ahead[i % AHEAD] = keys ? keys[i + AHEAD]
-                                        : tuple_key(kr, item_tuple ? item_tuple[i + AHEAD] : i + AHEAD);
+                ahead[i % AHEAD] = item_key(win, kr, i + AHEAD, n_items, item_tuple);
                 __builtin_prefetch(&slot[ahead[i % AHEAD]]);
             }
             uint32_t g = slot[key];
@@ -629,6 +634,7 @@ static int group_items_keyed(edra_classes *c, const keyer *kr, size_t n_items,
             group_of[i] = g - 1;
         }
         free(slot);
+        free(win);
         c->n_classes = n_groups;
         return 0;
     }
@@ -643,29 +649,12 @@ static int group_items_keyed(edra_classes *c, const keyer *kr, size_t n_items,
     unsigned n_passes = lean && n_items >= PARTITION_MIN_ITEMS ? 2 : 1;
     for (unsigned pass = 0; pass < n_passes; pass++) {
         int rc = group_hashed(c, kr, n_items, item_tuple, item_weight, group_of, group_bits,
-                              pass, n_passes, keys, &n_groups);
+                              pass, n_passes, &n_groups);
         if (rc < 0)
             return rc;
     }
     c->n_classes = n_groups;
     return 0;
-}
-
-/* group_items_keyed with the exact keys computed first, column by column (keys_by_column,
- * several times faster than one item's key after another), unless lean: the assessment of
- * millions of tuples keeps its memory to the classes. */
-static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const uint32_t *item_tuple,
-                       edra_count_col item_weight, uint32_t *group_of, int lean)
-{
-    uint64_t *keys = NULL;
-    if (kr->exact && !lean && n_items >= KEY_BLOCK) {
-        keys = malloc(n_items * sizeof *keys);
-        if (keys)
-            keys_by_column(kr, keys, 0, n_items, item_tuple);
-    }
-    int rc = group_items_keyed(c, kr, n_items, item_tuple, item_weight, group_of, lean, keys);
-    free(keys);
-    return rc;
 }
 
 /* ---- grouping on two threads ---- */
