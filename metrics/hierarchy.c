@@ -51,7 +51,7 @@ static void put_code(void *map, unsigned width, size_t leaf, uint32_t code)
 static int recode_map(level_table *lv, size_t n_leaves, size_t room, unsigned width)
 {
     size_t bytes = (room ? room : 1) * width;
-    if (width == lv->map_width || width < lv->map_width) {
+    if (width <= lv->map_width) {
         /* Entry i moves to a lower address than any later entry's: a forward pass. */
         for (size_t r = 0; width < lv->map_width && r < n_leaves; r++)
             put_code(lv->map, width, r, code_of(lv, r));
