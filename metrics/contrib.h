@@ -12,6 +12,11 @@
 #include "classes.h"
 #include "error.h"
 
+/* Bytes of the hash table counting one subset's combinations: a subset with more
+ * combinations (16 bytes each when they fit one word, at a load of two thirds) is counted in
+ * several passes. */
+#define EDRA_CONTRIB_TABLE_BYTES ((size_t)16 << 20)
+
 /* At most this many subsets are examined (the limit on QIs and size follows from it). */
 #define EDRA_CONTRIB_MAX_SUBSETS 1048576
 

@@ -1,6 +1,7 @@
 /* Tests of metrics/contrib: distinction and separation of QI subsets on a hand-computed
- * table, the order of subsets and of removals, the limits, and random tables against a
- * direct count.
+ * table, the order of subsets and of removals, the limits, random tables against a
+ * direct count (one- and two-word combinations), and a table counted in several passes
+ * against sorting.
  *
  * The hand-computed table (2 QIs, 5 records):
  *   (a, x) x 2, (a, y), (b, x), (c, x)
@@ -158,12 +159,15 @@ static unsigned rnd(unsigned n)
 START_TEST(test_contrib_table__random_against_direct)
 {
     for (int trial = 0; trial < 60; trial++) {
-        size_t n_qi = 1 + rnd(5), n_rows = 1 + rnd(40);
+        /* Every other trial spreads 6 QIs' codes over 20 bits, so a combination takes two
+         * words of the packed rows and a code's top bit counts. */
+        int wide = trial % 2;
+        size_t n_qi = 1 + rnd(wide ? 6 : 5), n_rows = 1 + rnd(40);
         uint32_t *codes = malloc(n_rows * n_qi * sizeof *codes);
         uint64_t *counts = malloc(n_rows * sizeof *counts);
         for (size_t r = 0; r < n_rows; r++) {
             for (size_t d = 0; d < n_qi; d++)
-                codes[r * n_qi + d] = rnd(3);
+                codes[r * n_qi + d] = rnd(3) * (wide ? 0x7ffffu : 1u);
             counts[r] = 1 + rnd(2);
         }
         edra_contrib_figures f;
@@ -209,6 +213,76 @@ START_TEST(test_contrib_table__random_against_direct)
 }
 END_TEST
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* More combinations than one table of EDRA_CONTRIB_TABLE_BYTES holds (16-byte slots at a
+ * load of two thirds): the pair and the full set are counted in three passes, each over
+ * the rows whose combination hashes into its share. Expected figures from sorting each
+ * subset's combinations (code fields << 1 | count - 1, counts 1 or 2) and reading runs. */
+START_TEST(test_contrib_table__passes_against_sorted)
+{
+    size_t n_rows = EDRA_CONTRIB_TABLE_BYTES / 24 * 2, n_qi = 3;
+    uint32_t *codes = malloc(n_rows * n_qi * sizeof *codes);
+    uint64_t *counts = malloc(n_rows * sizeof *counts), *sorted = malloc(n_rows * sizeof *sorted);
+    ck_assert_ptr_nonnull(codes);
+    ck_assert_ptr_nonnull(counts);
+    ck_assert_ptr_nonnull(sorted);
+    rng_state = 7;
+    for (size_t r = 0; r < n_rows; r++) {
+        codes[r * n_qi] = rnd(1200);
+        codes[r * n_qi + 1] = rnd(1200);
+        codes[r * n_qi + 2] = rnd(3);
+        counts[r] = 1 + rnd(2);
+    }
+    edra_contrib_figures f;
+    ck_assert_int_eq(edra_contrib_table(&f, codes, U64(counts), n_rows, n_qi, 0, NULL), 0);
+    ck_assert_uint_eq(f.n_subsets, 7);
+    double records = 0;
+    for (size_t r = 0; r < n_rows; r++)
+        records += (double)counts[r];
+    const uint64_t field_shift[3] = {40, 20, 1};
+    for (size_t i = 0; i <= f.n_subsets; i++) {
+        const edra_contrib_subset *got = i < f.n_subsets ? &f.subsets[i] : &f.all;
+        for (size_t r = 0; r < n_rows; r++) {
+            sorted[r] = counts[r] - 1;
+            for (size_t d = 0; d < n_qi; d++)
+                if (got->qis >> d & 1)
+                    sorted[r] |= (uint64_t)codes[r * n_qi + d] << field_shift[d];
+        }
+        qsort(sorted, n_rows, sizeof *sorted, cmp_u64);
+        uint64_t classes = 0, uniques = 0;
+        double sharing = 0;
+        for (size_t r = 0; r < n_rows;) {
+            uint64_t size = 0;
+            size_t e = r;
+            for (; e < n_rows && sorted[e] >> 1 == sorted[r] >> 1; e++)
+                size += (sorted[e] & 1) + 1;
+            classes++;
+            uniques += size == 1;
+            sharing += (double)size * (double)(size - 1) / 2.0;
+            r = e;
+        }
+        if (got->classes != classes || got->uniques != uniques)
+            ck_abort_msg("subset %llx: %llu classes, %llu uniques; sorted: %llu, %llu",
+                         (unsigned long long)got->qis, (unsigned long long)got->classes,
+                         (unsigned long long)got->uniques, (unsigned long long)classes,
+                         (unsigned long long)uniques);
+        ck_assert_double_eq_tol(got->separation, 1.0 - sharing / (records * (records - 1) / 2.0), TOL);
+    }
+    /* Without the third QI (3 codes) the pairs of the first two remain. */
+    ck_assert_uint_eq(f.without[2].classes, f.subsets[3].classes);
+    ck_assert_uint_eq(f.without[2].uniques, f.subsets[3].uniques);
+    edra_contrib_clear(&f);
+    free(codes);
+    free(counts);
+    free(sorted);
+}
+END_TEST
+
 static Suite *contrib_suite(void)
 {
     Suite *s = suite_create("contrib");
@@ -218,6 +292,7 @@ static Suite *contrib_suite(void)
     tcase_add_test(tc, test_contrib_table__one_record);
     tcase_add_test(tc, test_contrib_table__errors);
     tcase_add_test(tc, test_contrib_table__random_against_direct);
+    tcase_add_test(tc, test_contrib_table__passes_against_sorted);
     suite_add_tcase(s, tc);
     tc = tcase_create("subsets");
     tcase_add_test(tc, test_contrib_subsets__counts);
