@@ -6,6 +6,7 @@
 #include "classes.h"
 
 #include <assert.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -665,6 +666,38 @@ static int group_items(edra_classes *c, const keyer *kr, size_t n_items, const u
 #define PART_FLAG 0x80000000u
 
 
+/* A HyperLogLog sketch of each partition's keys (Flajolet, Fusy, Gandouet & Meunier 2007),
+ * so a grouping's table starts at the size its groups will need instead of doubling from a
+ * few thousand slots (1M x 8 QIs search: 9.8-9.9 -> 9.5 s with tables sized up front).
+ * 1,024 registers: standard error 3.3 %. */
+#define SKETCH_BITS 10
+#define SKETCH_REGS (1u << SKETCH_BITS)
+
+/* Adds a key by its mix: bit 63 is the partition, the next SKETCH_BITS pick the register,
+ * the leading zeros of the rest give the rank. */
+static inline void sketch_add(uint8_t *regs, uint64_t mixed)
+{
+    size_t at = (size_t)(mixed >> (63 - SKETCH_BITS)) & (SKETCH_REGS - 1);
+    uint64_t rest = mixed << (1 + SKETCH_BITS);
+    uint8_t rank = rest ? (uint8_t)(__builtin_clzll(rest) + 1) : (uint8_t)(64 - SKETCH_BITS);
+    if (rank > regs[at])
+        regs[at] = rank;
+}
+
+/* Distinct keys of the union of two sketches (with the small-range correction). */
+static double sketch_estimate(const uint8_t *a, const uint8_t *b)
+{
+    double m = SKETCH_REGS, sum = 0.0;
+    size_t zeros = 0;
+    for (size_t j = 0; j < SKETCH_REGS; j++) {
+        uint8_t r = a[j] > b[j] ? a[j] : b[j];
+        sum += ldexp(1.0, -(int)r);
+        zeros += r == 0;
+    }
+    double estimate = 0.7213 / (1.0 + 1.079 / m) * m * m / sum;
+    return estimate <= 2.5 * m && zeros ? m * log(m / (double)zeros) : estimate;
+}
+
 /* One thread's share: first the keys of items [first, end), then the groups of the keys of
  * its partition, numbered from 0 in its own arrays. */
 typedef struct part_share {
@@ -685,14 +718,20 @@ typedef struct part_share {
     uint8_t size_width;
     uint32_t *reps;             /* [n_items] */
     size_t n_groups;
+    uint8_t sketch[2][SKETCH_REGS]; /* hashed: the keys of each partition among its items */
     int rc;
 } part_share;
 
 /* The partition of a key: its half of the key range (direct) or the top bit of its mix
- * (hashed; the table position takes the low bits). */
-static inline unsigned partition_of(const part_share *ps, uint64_t key)
+ * (hashed; the table position takes the low bits, and the key goes into the sketch). */
+static inline unsigned partition_of(part_share *ps, uint64_t key)
 {
-    return ps->direct ? key >= ps->split : (unsigned)(edra_mix64(key) >> 63);
+    if (ps->direct)
+        return key >= ps->split;
+    uint64_t mixed = edra_mix64(key);
+    unsigned part = (unsigned)(mixed >> 63);
+    sketch_add(ps->sketch[part], mixed);
+    return part;
 }
 
 /* The keys of items [first, end), a block at a time, each put with its item at the front of
@@ -704,6 +743,7 @@ static void *part_keys(void *arg)
     const keyer *kr = ps->kr;
     uint64_t block[KEY_BLOCK];
     size_t lo = ps->first, hi = ps->end;
+    memset(ps->sketch, 0, sizeof ps->sketch);
     for (size_t at = ps->first; at < ps->end; at += KEY_BLOCK) {
         size_t n = ps->end - at < KEY_BLOCK ? ps->end - at : KEY_BLOCK;
         if (kr->exact) {
@@ -804,11 +844,15 @@ static void *part_group(void *arg)
     group_table tb = {.group_bits = ps->group_bits};
     const uint32_t flag = ps->part ? PART_FLAG : 0;
     size_t n_groups = 0;
-    if (table_alloc(&tb, 4096) < 0) {
+    /* Room for the sketch's estimate + 10 % at a load of 1/2; growth covers the rest. */
+    size_t n_keys = part_count(ps), cap = 4096;
+    double estimate = sketch_estimate(ps->all[0].sketch[ps->part], ps->all[1].sketch[ps->part]);
+    while ((double)cap < 2.2 * estimate && cap < 2 * n_keys)
+        cap *= 2;
+    if (table_alloc(&tb, cap) < 0) {
         ps->rc = EDRA_ENOMEM;
         return NULL;
     }
-    size_t n_keys = part_count(ps);
     for (size_t q = 0; q < n_keys; q++) {
         size_t at = part_pos(ps, q), i = ps->items[at];
         uint64_t key = ps->keys[at];
