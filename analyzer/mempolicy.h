@@ -5,12 +5,14 @@
 #define EDRA_MEMPOLICY_H
 
 /* Blocks from 1 MB mapped: a large input's growing code columns and hash tables are grown
- * by mremap and returned when freed, so peak RSS is the data's. edra's main sets it first. */
+ * by mremap and returned when freed, so peak RSS is the data's; what the heap keeps free is
+ * given back. edra's main sets it first. */
 void edra_mempolicy_load(void);
 
-/* Blocks up to 32 MB from the heap: every check of a search allocates and frees arrays of a
- * few bytes per tuple, reused check after check instead of faulted in afresh. Set around
- * edra_lattice_search, then edra_mempolicy_load again. */
+/* Blocks up to 32 MB from the heap, and up to 64 MB of it kept when freed: every check of a
+ * search allocates and frees arrays of a few bytes per tuple, reused check after check
+ * instead of faulted in afresh. Set around edra_lattice_search, then edra_mempolicy_load
+ * again. */
 void edra_mempolicy_search(void);
 
 #endif

@@ -1,5 +1,7 @@
 /* Tests of analyzer/mempolicy: the load policy maps a 2 MB block (mallinfo2's count of
- * mapped blocks grows by one), the search policy takes it from the heap (the count stays). */
+ * mapped blocks grows by one), the search policy takes it from the heap (the count stays);
+ * the search policy keeps a freed 16 MB block at the top of the heap (mallinfo2's keepcost),
+ * the load policy gives a freed 512 kB one back. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,26 @@ START_TEST(test_mempolicy_search__heap_up_to_32mb)
     ck_assert_int_eq(mapped_by(2u << 20), 1);
 }
 END_TEST
+
+/* Releasable bytes at the top of the heap after a heap block of size is freed there. */
+static size_t kept_after_free(size_t size)
+{
+    volatile char *p = malloc(size);
+    ck_assert_ptr_nonnull((void *)p);
+    p[0] = 1;
+    p[size - 1] = 1;
+    free((void *)p);
+    return mallinfo2().keepcost;
+}
+
+START_TEST(test_mempolicy_search__keeps_freed_heap)
+{
+    edra_mempolicy_search();
+    ck_assert_uint_ge(kept_after_free(16u << 20), 16u << 20);
+    edra_mempolicy_load();
+    ck_assert_uint_lt(kept_after_free(512u << 10), 512u << 10);
+}
+END_TEST
 #endif
 
 int main(void)
@@ -48,6 +70,7 @@ int main(void)
     TCase *tc = tcase_create("mempolicy");
     tcase_add_test(tc, test_mempolicy_load__maps_from_1mb);
     tcase_add_test(tc, test_mempolicy_search__heap_up_to_32mb);
+    tcase_add_test(tc, test_mempolicy_search__keeps_freed_heap);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
