@@ -9,10 +9,9 @@
  * given back. edra's main sets it first. */
 void edra_mempolicy_load(void);
 
-/* Blocks up to 32 MB from the heap, and up to 64 MB of it kept when freed: every check of a
- * search allocates and frees arrays of a few bytes per tuple, reused check after check
- * instead of faulted in afresh. Set around edra_lattice_search, then edra_mempolicy_load
- * again. */
+/* Every block from the heap, and the heap kept when freed: every check of a search
+ * allocates and frees arrays of a few bytes per tuple, reused check after check instead of
+ * faulted in afresh. Set around edra_lattice_search, then edra_mempolicy_load again. */
 void edra_mempolicy_search(void);
 
 #endif
