@@ -939,9 +939,12 @@ static int group_items_two(edra_classes *c, const keyer *kr, size_t n_items,
     size_t n0 = shares[0].n_groups, n1 = shares[1].n_groups;
     memcpy((char *)c->sizes + n0 * c->size_width, sizes1, n1 * c->size_width);
     memcpy(c->representative + n0, reps1, n1 * sizeof *reps1);
+    /* Without a branch: whether an item is partition 1's is a coin toss, and the branch's
+     * mispredictions made this loop 7 % of a search. (g & ~PART_FLAG) + n0 is
+     * g + (n0 - PART_FLAG) modulo 2^32, and g / PART_FLAG is 1 in partition 1, else 0. */
+    const uint32_t to_part1 = (uint32_t)n0 - PART_FLAG;
     for (size_t i = 0; i < n_items; i++)
-        if (group_of[i] & PART_FLAG)
-            group_of[i] = (group_of[i] & ~PART_FLAG) + (uint32_t)n0;
+        group_of[i] += group_of[i] / PART_FLAG * to_part1;
     c->n_classes = n0 + n1;
 done:
     free(keys);
