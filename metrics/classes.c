@@ -1172,23 +1172,28 @@ static uint64_t sadist_dense(edra_sadist *out, void *values, void *counts,
     void *cell = calloc(n_cells ? n_cells : 1, cw);
     if (!cell)
         return 0;
+    /* A tuple's cell is a random one among up to 16M: fetched AHEAD tuples early. */
     for (size_t t = 0; t < md->n_tuples; t++) {
+        if (t + AHEAD < md->n_tuples)
+            __builtin_prefetch((char *)cell + ((size_t)c->of_tuple[t + AHEAD] * n_values +
+                                               edra_code_at(codes, t + AHEAD)) * cw, 1);
         uint32_t v = edra_code_at(codes, t);
         uint64_t n = edra_count_at(md->counts, t);
         count_add(cell, cw, (size_t)c->of_tuple[t] * n_values + v, n);
         out->totals[v] += n;
     }
+    /* Every cell is written at the next entry, which only a nonzero one takes: whether a
+     * cell is zero is as unpredictable as the data, and a branch on it mispredicted often
+     * (values and counts have room for one entry past the last). */
     edra_count_col matrix = {cell, cw};
     for (size_t k = 0; k < c->n_classes; k++) {
         out->offsets[k] = (uint32_t)n_entries;
         for (size_t v = 0; v < n_values; v++) {
             uint64_t n = edra_count_at(matrix, k * n_values + v);
-            if (n) {
-                code_put(values, vw, n_entries, (uint32_t)v);
-                count_put(counts, cw, n_entries++, n);
-                if (n > largest)
-                    largest = n;
-            }
+            code_put(values, vw, n_entries, (uint32_t)v);
+            count_put(counts, cw, n_entries, n);
+            n_entries += n != 0;
+            largest = n > largest ? n : largest;
         }
     }
     out->offsets[c->n_classes] = (uint32_t)n_entries;
@@ -1236,8 +1241,8 @@ int edra_sadist_build_min(edra_sadist *out, const edra_classes *c, size_t sa, ui
             if (size_at(c, k) > biggest)
                 biggest = size_at(c, k);
         cw = out->counts.width = edra_count_width(biggest);
-        values = malloc((n_tuples ? n_tuples : 1) * vw);
-        counts = malloc((n_tuples ? n_tuples : 1) * cw);
+        values = malloc((n_tuples + 1) * vw);
+        counts = malloc((n_tuples + 1) * cw);
         if (!values || !counts)
             goto nomem;
         largest = sadist_dense(out, values, counts, c, codes);
