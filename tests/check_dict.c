@@ -1,6 +1,7 @@
 /* Tests of analyzer/dict: codes in order of first appearance, values of every length class
  * (held whole in the slot up to 11 bytes, by hash beyond), growth across many values, the
- * first lines, sealing, and prefetching (a hint that changes nothing). */
+ * first lines, sealing, prefetching (a hint that changes nothing), and the direct array a
+ * large dictionary looks dates up in (the same codes as the table's). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,62 @@ START_TEST(test_dict_seal__values_remain)
 }
 END_TEST
 
+/* 12,000 days from 1990-01-01 by the calendar (past the 8,192 values from which dates go
+ * through the direct array), each interned, then all again with near-dates between them
+ * (month 13, day 32, day 00, year 1799 and 2200, a letter, one digit short) that must stay
+ * values of their own; every code is the one the first intern gave, and no two days share
+ * one. */
+static void day_text(char out[48], int n)
+{
+    static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = 1990, m = 0;
+    for (;;) {
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        int len = month_days[m] + (m == 1 && leap);
+        if (n < len)
+            break;
+        n -= len;
+        if (++m == 12) {
+            m = 0;
+            y++;
+        }
+    }
+    snprintf(out, 48, "%04d-%02d-%02d", y, m + 1, n + 1);
+}
+
+START_TEST(test_dict_intern__dates_direct)
+{
+    enum { DAYS = 12000 };
+    static const char *const near[] = {"2001-13-01", "2001-01-32", "2001-01-00", "1799-12-31",
+                                       "2200-01-01", "2001-0a-01", "2001-01-1",  "2001/01/01"};
+    const size_t n_near = sizeof near / sizeof near[0];
+    edra_dict *d = fresh();
+    char text[48];
+    for (int i = 0; i < DAYS; i++) {
+        day_text(text, i);
+        ck_assert_int_eq(edra_dict_intern(d, text, 10, (size_t)i), i);
+    }
+    for (size_t j = 0; j < n_near; j++)
+        ck_assert_int_eq(edra_dict_intern(d, near[j], strlen(near[j]), 0), DAYS + (int64_t)j);
+    for (int round = 0; round < 2; round++)
+        for (int i = DAYS - 1; i >= 0; i--) {
+            day_text(text, i);
+            int64_t code = edra_dict_intern(d, text, 10, 99);
+            if (code != i)
+                ck_abort_msg("%s: code %lld, first interned as %d", text, (long long)code, i);
+            if (i % 1000 == 0)
+                for (size_t j = 0; j < n_near; j++)
+                    ck_assert_int_eq(edra_dict_intern(d, near[j], strlen(near[j]), 0),
+                                     DAYS + (int64_t)j);
+        }
+    ck_assert_uint_eq(edra_dict_size(d), DAYS + n_near);
+    day_text(text, DAYS - 1);
+    ck_assert_str_eq(edra_dict_value(d, DAYS - 1), text);
+    ck_assert_uint_eq(edra_dict_first_line(d, DAYS - 1), DAYS - 1);
+    edra_dict_free(d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dict");
@@ -100,6 +157,7 @@ int main(void)
     tcase_add_test(tc, test_dict_intern__lengths);
     tcase_add_test(tc, test_dict_intern__growth);
     tcase_add_test(tc, test_dict_seal__values_remain);
+    tcase_add_test(tc, test_dict_intern__dates_direct);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
