@@ -80,10 +80,9 @@ static inline uint64_t size_at(const edra_classes *c, size_t g)
     return c->size_width == 4 ? ((const uint32_t *)c->sizes)[g] : ((const uint64_t *)c->sizes)[g];
 }
 
-/* Items whose keys are computed ahead of their probe, and the distance at which a probe's
- * slot is read early to fetch its group's size (see group_items). */
+/* Items whose keys are computed ahead of their probe (see group_items), and whose random
+ * accesses elsewhere are fetched ahead of their use. */
 #define AHEAD 16
-#define PEEK 8
 /* Key spaces up to this size use the direct array whatever the number of items. */
 #define DIRECT_SMALL (1u << 16)
 /* Largest class x value matrix counted densely by edra_sadist_build (up to 8 bytes a
